@@ -1,0 +1,108 @@
+package io.docqa.auth;
+
+import java.util.Locale;
+import java.util.Optional;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import io.docqa.tenant.Role;
+import io.docqa.tenant.Tenants;
+import io.docqa.web.ApiException;
+import reactor.core.publisher.Mono;
+
+/** Sign-up, sign-in and the refresh-token life cycle. */
+@Service
+class Accounts {
+
+    private final Tenants tenants;
+    private final Users users;
+    private final Passwords passwords;
+    private final LoginThrottle throttle;
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
+
+    Accounts(Tenants tenants, Users users, Passwords passwords, LoginThrottle throttle, AccessTokens accessTokens,
+            RefreshTokens refreshTokens, AuditLog audit, TransactionalOperator tx) {
+        this.tenants = tenants;
+        this.users = users;
+        this.passwords = passwords;
+        this.throttle = throttle;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.audit = audit;
+        this.tx = tx;
+    }
+
+    Mono<AuthViews.Tokens> signup(AuthRequests.Signup request) {
+        String email = normalise(request.email());
+        return passwords.hashNew(request.password())
+                .flatMap(hash -> tx.transactional(tenants.create(request.tenantName().trim())
+                        .flatMap(tenant -> users.create(tenant.id(), email, hash, Role.OWNER))))
+                .onErrorMap(DataIntegrityViolationException.class, e -> emailTaken())
+                .flatMap(owner -> audit.record(owner.tenantId(), owner.id(), AuditLog.Event.SIGNUP, owner.id(), null)
+                        .then(tokens(owner, refreshTokens.startFamily(owner.tenantId(), owner.id()))));
+    }
+
+    Mono<AuthViews.Tokens> login(AuthRequests.Login request) {
+        String email = normalise(request.email());
+        return throttle.checkAllowed(email)
+                .then(users.findByEmail(email).map(Optional::of).defaultIfEmpty(Optional.empty()))
+                .flatMap(user -> passwords.matches(request.password(), user.map(User::passwordHash).orElse(null))
+                        .flatMap(matches -> matches && !user.get().disabled()
+                                ? loggedIn(email, user.get())
+                                : failed(email, user)));
+    }
+
+    Mono<AuthViews.Tokens> refresh(String token) {
+        return refreshTokens.spend(token)
+                .switchIfEmpty(Mono.defer(() -> refreshTokens.revokeFamilyIfReused(token)
+                        .flatMap(holder -> audit.record(holder.tenantId(), holder.userId(), AuditLog.Event.REFRESH_REUSED,
+                                holder.userId(), "family " + holder.familyId()))
+                        .then(Mono.error(invalidRefreshToken()))))
+                .flatMap(holder -> users.find(holder.tenantId(), holder.userId())
+                        .filter(user -> !user.disabled())
+                        .switchIfEmpty(Mono.error(invalidRefreshToken()))
+                        .flatMap(user -> tokens(user, refreshTokens.next(holder))));
+    }
+
+    Mono<Void> logout(String token) {
+        return refreshTokens.revokeFamily(token)
+                .flatMap(holder -> audit.record(holder.tenantId(), holder.userId(), AuditLog.Event.LOGOUT, holder.userId(), null));
+    }
+
+    private Mono<AuthViews.Tokens> loggedIn(String email, User user) {
+        return throttle.reset(email)
+                .then(audit.record(user.tenantId(), user.id(), AuditLog.Event.LOGIN_SUCCEEDED, user.id(), null))
+                .then(tokens(user, refreshTokens.startFamily(user.tenantId(), user.id())));
+    }
+
+    private Mono<AuthViews.Tokens> failed(String email, Optional<User> user) {
+        Mono<Void> audited = user.map(u -> audit.record(u.tenantId(), null, AuditLog.Event.LOGIN_FAILED, u.id(), null))
+                .orElse(Mono.empty());
+        return throttle.recordFailure(email).then(audited).then(Mono.error(
+                new ApiException(HttpStatus.UNAUTHORIZED, "invalid_credentials", "The email or the password is wrong")));
+    }
+
+    private Mono<AuthViews.Tokens> tokens(User user, Mono<String> refreshToken) {
+        return Mono.zip(tenants.find(user.tenantId()), accessTokens.issue(user.id(), user.tenantId(), user.role()), refreshToken)
+                .map(t -> new AuthViews.Tokens(AuthViews.TenantRef.of(t.getT1()), AuthViews.UserRef.of(user), t.getT2(),
+                        t.getT3(), "Bearer", accessTokens.ttl().toSeconds()));
+    }
+
+    static String normalise(String email) {
+        return email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    static ApiException emailTaken() {
+        return ApiException.conflict("email_taken", "An account with this email already exists");
+    }
+
+    private static ApiException invalidRefreshToken() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_refresh_token",
+                "The refresh token is invalid, expired or already used");
+    }
+}

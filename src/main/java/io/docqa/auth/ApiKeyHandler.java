@@ -1,0 +1,61 @@
+package io.docqa.auth;
+
+import java.net.URI;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.tenant.Caller;
+import io.docqa.tenant.Role;
+import io.docqa.web.ApiException;
+import io.docqa.web.PathIds;
+import io.docqa.web.RequestBodies;
+import reactor.core.publisher.Mono;
+
+@Component
+class ApiKeyHandler {
+
+    private final ApiKeys apiKeys;
+    private final AuditLog audit;
+    private final RequestBodies bodies;
+
+    ApiKeyHandler(ApiKeys apiKeys, AuditLog audit, RequestBodies bodies) {
+        this.apiKeys = apiKeys;
+        this.audit = audit;
+        this.bodies = bodies;
+    }
+
+    Mono<ServerResponse> list(ServerRequest request) {
+        return Caller.of(request)
+                .flatMap(caller -> apiKeys.list(caller.tenantId()).map(AuthViews.ApiKeyView::of).collectList())
+                .flatMap(keys -> ServerResponse.ok().bodyValue(keys));
+    }
+
+    /** A key never gets more power than the caller who makes it. */
+    Mono<ServerResponse> create(ServerRequest request) {
+        return Caller.of(request)
+                .zipWith(bodies.read(request, AuthRequests.NewApiKey.class))
+                .flatMap(both -> {
+                    Caller caller = both.getT1();
+                    Role role = Role.parse(both.getT2().role()).orElseThrow();
+                    if (!caller.role().isAtLeast(role)) {
+                        return Mono.error(ApiException.forbidden("A key cannot have a higher role than its maker"));
+                    }
+                    return apiKeys.create(caller.tenantId(), both.getT2().name().trim(), role, caller.userId())
+                            .flatMap(created -> audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.API_KEY_CREATED,
+                                    created.key().id(), role.json()).thenReturn(created));
+                })
+                .flatMap(created -> ServerResponse.created(URI.create("/api/v1/api-keys/" + created.key().id()))
+                        .bodyValue(AuthViews.CreatedApiKey.of(created)));
+    }
+
+    Mono<ServerResponse> revoke(ServerRequest request) {
+        UUID id = PathIds.uuid(request, "id", "API key");
+        return Caller.of(request)
+                .flatMap(caller -> apiKeys.revoke(caller.tenantId(), id)
+                        .flatMap(rows -> rows == 0 ? Mono.error(ApiException.notFound("API key"))
+                                : audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.API_KEY_REVOKED, id, null)))
+                .then(ServerResponse.noContent().build());
+    }
+}

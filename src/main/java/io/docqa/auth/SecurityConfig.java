@@ -1,0 +1,66 @@
+package io.docqa.auth;
+
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.POST;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.web.server.ServerWebExchange;
+import io.docqa.web.ApiException;
+import io.docqa.web.ProblemWriter;
+import reactor.core.publisher.Mono;
+
+/** Stateless bearer security; role rules by path, finer rules (who may grant which role) in the services. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    @Bean
+    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, BearerAuthentication bearer, ProblemWriter problems) {
+        AuthenticationWebFilter authentication = new AuthenticationWebFilter(bearer);
+        authentication.setServerAuthenticationConverter(bearer);
+        authentication.setAuthenticationFailureHandler((exchange, error) -> unauthorized(problems, exchange.getExchange(), error));
+        authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(org.springframework.security.web.server.savedrequest.NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((exchange, error) -> unauthorized(problems, exchange, error))
+                        .accessDeniedHandler((exchange, denied) -> problems.write(exchange,
+                                ApiException.forbidden("Your role does not allow this"))))
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(POST, "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/refresh",
+                                "/api/v1/auth/logout").permitAll()
+                        .pathMatchers("/api/v1/auth/**").permitAll()
+                        .pathMatchers(DELETE, "/api/v1/tenant").hasRole("OWNER")
+                        .pathMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/api-keys", "/api/v1/api-keys/**").hasRole("ADMIN")
+                        .pathMatchers(POST, "/api/v1/documents", "/api/v1/documents/**").hasRole("MEMBER")
+                        .pathMatchers(DELETE, "/api/v1/documents/**").hasRole("MEMBER")
+                        .pathMatchers(GET, "/api/**").hasRole("VIEWER")
+                        .pathMatchers("/api/**").hasRole("VIEWER")
+                        .anyExchange().permitAll())
+                .build();
+    }
+
+    private static Mono<Void> unauthorized(ProblemWriter problems, ServerWebExchange exchange, AuthenticationException error) {
+        boolean presented = exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
+        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
+                presented ? "Bearer error=\"invalid_token\"" : "Bearer");
+        return problems.write(exchange, new ApiException(HttpStatus.UNAUTHORIZED, presented ? "invalid_token" : "unauthorized",
+                presented ? "The bearer token is invalid, expired or revoked" : "Authentication is required"));
+    }
+}

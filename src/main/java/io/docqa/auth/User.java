@@ -1,0 +1,11 @@
+package io.docqa.auth;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.docqa.tenant.Role;
+import io.docqa.tenant.TenantId;
+
+record User(UUID id, TenantId tenantId, String email, String passwordHash, Role role, boolean disabled,
+        Instant createdAt) {
+}

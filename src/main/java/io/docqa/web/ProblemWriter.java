@@ -1,0 +1,58 @@
+package io.docqa.web;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes an {@link ApiException} as an RFC 9457 problem. The only place a problem body is made. */
+@Component
+public class ProblemWriter {
+
+    private final JsonMapper json;
+
+    ProblemWriter(JsonMapper json) {
+        this.json = json;
+    }
+
+    public static Map<String, Object> body(ApiException problem, String instance) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type(problem.code()).toString());
+        body.put("title", problem.status().getReasonPhrase());
+        body.put("status", problem.status().value());
+        body.put("detail", problem.getMessage());
+        body.put("instance", instance);
+        body.put("code", problem.code());
+        if (!problem.errors().isEmpty()) {
+            body.put("errors", problem.errors());
+        }
+        return body;
+    }
+
+    public static URI type(String code) {
+        return URI.create("urn:docqa:problem:" + code);
+    }
+
+    public Mono<Void> write(ServerWebExchange exchange, ApiException problem) {
+        var response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(problem);
+        }
+        response.setStatusCode(problem.status());
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (problem.retryAfter() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
+        }
+        byte[] bytes = json.writeValueAsBytes(body(problem, exchange.getRequest().getPath().value()));
+        DataBuffer buffer = response.bufferFactory().wrap(bytes);
+        return response.writeWith(Mono.just(buffer));
+    }
+}
