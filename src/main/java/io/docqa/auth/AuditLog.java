@@ -28,7 +28,7 @@ class AuditLog {
     }
 
     Mono<Void> record(TenantId tenant, UUID actor, Event event, UUID subject, String detail) {
-        log.info("audit tenant={} actor={} event={} subject={} {}", tenant, actor, event, subject, detail == null ? "" : detail);
+        log.debug("audit tenant={} actor={} event={} subject={} {}", tenant, actor, event, subject, detail == null ? "" : detail);
         return db.sql("insert into audit_events (tenant_id, actor_id, type, subject_id, detail) values (:tenant, :actor, :type, :subject, :detail)")
                 .bind("tenant", tenant.value())
                 .bind("actor", Parameter.fromOrEmpty(actor, UUID.class))

@@ -1,0 +1,74 @@
+package io.docqa.support;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/** Test-side helpers over the public HTTP API. */
+public final class Api {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final WebTestClient http;
+
+    public Api(WebTestClient http) {
+        this.http = http;
+    }
+
+    public static String uniqueEmail(String who) {
+        return who + "-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+    }
+
+    public Account signup(String tenantName) {
+        String email = uniqueEmail("owner");
+        JsonNode body = http.post().uri("/api/v1/auth/signup")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("tenant_name", tenantName, "email", email, "password", Account.PASSWORD))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        return Account.from(body, email);
+    }
+
+    public Account login(String email, String password) {
+        JsonNode body = http.post().uri("/api/v1/auth/login")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", email, "password", password))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        return Account.from(body, email);
+    }
+
+    /** Creates a user with the given role in the tenant of {@code admin}, and logs it in. */
+    public Account addUser(Account admin, String role) {
+        String email = uniqueEmail(role);
+        http.post().uri("/api/v1/users")
+                .header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", email, "password", Account.PASSWORD, "role", role))
+                .exchange()
+                .expectStatus().isCreated();
+        return login(email, Account.PASSWORD);
+    }
+
+    public record Account(String email, UUID userId, UUID tenantId, String accessToken, String refreshToken) {
+
+        public static final String PASSWORD = "correct horse battery";
+
+        static Account from(JsonNode body, String email) {
+            return new Account(email, UUID.fromString(body.get("user").get("id").asString()),
+                    UUID.fromString(body.get("tenant").get("id").asString()), body.get("access_token").asString(),
+                    body.get("refresh_token").asString());
+        }
+
+        public String bearer() {
+            return "Bearer " + accessToken;
+        }
+    }
+}
