@@ -3,17 +3,9 @@ package io.docqa.web;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.codec.DecodingException;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.MethodNotAllowedException;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 
@@ -32,7 +24,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
-        ApiException problem = toProblem(error);
+        ApiException problem = Problems.of(error);
         if (error instanceof MethodNotAllowedException notAllowed && !notAllowed.getSupportedMethods().isEmpty()) {
             exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());
         }
@@ -41,79 +33,4 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         }
         return writer.write(exchange, problem);
     }
-
-    static ApiException toProblem(Throwable error) {
-        if (error instanceof ApiException api) {
-            return api;
-        }
-        if (error instanceof AuthenticationException) {
-            return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "Authentication is required");
-        }
-        if (error instanceof AccessDeniedException) {
-            return ApiException.forbidden("Your role does not allow this");
-        }
-        if (hasCause(error, DataBufferLimitException.class)) {
-            return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large");
-        }
-        if (error instanceof ServerWebInputException input) {
-            if (hasCause(input, DecodingException.class) || input.getStatusCode().value() == 400) {
-                return new ApiException(HttpStatus.BAD_REQUEST, "malformed_request", readable(input));
-            }
-        }
-        if (error instanceof ResponseStatusException status) {
-            HttpStatus code = HttpStatus.resolve(status.getStatusCode().value());
-            if (code == null) {
-                code = HttpStatus.INTERNAL_SERVER_ERROR;
-            }
-            return new ApiException(code, codeFor(code), detailFor(code));
-        }
-        return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "An unexpected error occurred");
-    }
-
-    private static String readable(ServerWebInputException input) {
-        if (hasCause(input, DecodingException.class)) {
-            return "The request body is not valid JSON for this request";
-        }
-        String reason = input.getReason();
-        return reason == null ? "The request is malformed" : reason;
-    }
-
-    private static String codeFor(HttpStatus status) {
-        return switch (status) {
-            case NOT_FOUND -> "not_found";
-            case METHOD_NOT_ALLOWED -> "method_not_allowed";
-            case NOT_ACCEPTABLE -> "not_acceptable";
-            case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
-            case PAYLOAD_TOO_LARGE -> "payload_too_large";
-            case BAD_REQUEST -> "malformed_request";
-            case UNAUTHORIZED -> "unauthorized";
-            case FORBIDDEN -> "forbidden";
-            case SERVICE_UNAVAILABLE -> "unavailable";
-            default -> status.is5xxServerError() ? "internal_error" : status.name().toLowerCase();
-        };
-    }
-
-    private static String detailFor(HttpStatus status) {
-        return switch (status) {
-            case NOT_FOUND -> "No resource at this path";
-            case METHOD_NOT_ALLOWED -> "This method is not allowed on this path";
-            case NOT_ACCEPTABLE -> "None of the accepted media types can be produced";
-            case UNSUPPORTED_MEDIA_TYPE -> "This content type is not supported here";
-            case PAYLOAD_TOO_LARGE -> "The request body is too large";
-            default -> status.is5xxServerError() ? "An unexpected error occurred" : status.getReasonPhrase();
-        };
-    }
-
-    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
 }
