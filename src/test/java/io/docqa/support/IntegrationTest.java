@@ -1,20 +1,25 @@
 package io.docqa.support;
 
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * The base of tests that run the whole service on a random port against real PostgreSQL (one fresh database per
- * test run). All such tests share one application context; each test makes its own tenants, so none depends on another.
+ * test run), a real Chroma and the fake Ollama. All such tests share one application context; each test makes its own tenants, so none depends on another.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class IntegrationTest {
+
+    /** One fake model server for the whole run; tests that script it reset it first. */
+    protected static final FakeOllama OLLAMA = FakeOllama.start();
 
     @LocalServerPort
     protected int port;
@@ -34,14 +39,24 @@ public abstract class IntegrationTest {
         registry.add("spring.flyway.url", database::jdbcUrl);
         registry.add("spring.flyway.user", database::user);
         registry.add("spring.flyway.password", database::password);
+        registry.add("docqa.chroma.url", () -> ChromaServer.get().url());
+        registry.add("docqa.ollama.base-url", () -> OLLAMA.baseUrl());
+        registry.add("docqa.ollama.first-token-timeout", () -> "3s");
+        registry.add("docqa.ollama.stall-timeout", () -> "2s");
+        registry.add("docqa.ollama.answer-timeout", () -> "20s");
+        registry.add("docqa.upload.max-file-size", () -> "1MB");
+        registry.add("docqa.upload.max-parts", () -> "3");
+        registry.add("docqa.chat.max-concurrent-generations", () -> "2");
+        registry.add("docqa.chat.max-queued-generations", () -> "2");
     }
 
     @BeforeEach
     void client() {
         http = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(java.time.Duration.ofSeconds(30))
+                .responseTimeout(Duration.ofSeconds(60))
                 .build();
         api = new Api(http);
+        OLLAMA.reset();
     }
 }

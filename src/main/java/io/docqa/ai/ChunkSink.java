@@ -1,0 +1,72 @@
+package io.docqa.ai;
+
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * LangChain4j's streaming callbacks, which run on the HTTP client's reader thread, pushed into a {@link FluxSink}.
+ * After the exchange was aborted nothing more is signalled: the sink is cancelled, and the errors that closing the
+ * connection causes are not errors of the answer.
+ */
+final class ChunkSink implements StreamingChatResponseHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ChunkSink.class);
+
+    private final FluxSink<ChatChunk> sink;
+    private final Exchange exchange;
+    private final String model;
+    private boolean handleRegistered;
+
+    ChunkSink(FluxSink<ChatChunk> sink, Exchange exchange, String model) {
+        this.sink = sink;
+        this.exchange = exchange;
+        this.model = model;
+    }
+
+    @Override
+    public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
+        if (!handleRegistered) {
+            handleRegistered = true;
+            exchange.onAbort(context.streamingHandle()::cancel);
+        }
+        sink.next(new ChatChunk.Token(partialResponse.text()));
+    }
+
+    @Override
+    public void onCompleteResponse(ChatResponse response) {
+        TokenUsage usage = response.tokenUsage();
+        sink.next(new ChatChunk.Completed(finishReason(response.finishReason()),
+                usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
+                usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount()));
+        sink.complete();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        if (!exchange.aborted()) {
+            LlmException failure = LlmErrors.from(error, model);
+            log.warn("Chat model {} failed ({}): {}", model, failure.kind(), error.toString());
+            sink.error(failure);
+        }
+    }
+
+    private static String finishReason(FinishReason reason) {
+        if (reason == null) {
+            return "stop";
+        }
+        return switch (reason) {
+            case STOP -> "stop";
+            case LENGTH -> "length";
+            default -> reason.name().toLowerCase(Locale.ROOT);
+        };
+    }
+}

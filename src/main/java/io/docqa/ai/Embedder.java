@@ -1,0 +1,92 @@
+package io.docqa.ai;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Turns text into vectors with the in-process all-MiniLM-L6-v2 model (384 dimensions, unit length). All inference
+ * runs on the bounded scheduler {@code embed}, one thread per core, one text per task: a batch spreads over every
+ * core and a question waits behind at most a few texts, never behind whole batches. When too many texts are
+ * waiting the call fails with {@link EmbedderBusyException} instead of queueing without end.
+ */
+@Component
+public class Embedder implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Embedder.class);
+    private static final int QUEUED_TEXTS_PER_THREAD = 64;
+    private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
+
+    private final int threads;
+    private final Scheduler scheduler;
+    private final Mono<MiniLmModel> model;
+
+    public Embedder() {
+        this(Runtime.getRuntime().availableProcessors(), QUEUED_TEXTS_PER_THREAD);
+    }
+
+    Embedder(int threads, int queuedTextsPerThread) {
+        this.threads = threads;
+        this.scheduler = Schedulers.newBoundedElastic(threads, queuedTextsPerThread, "embed");
+        this.model = onScheduler(MiniLmModel::load)
+                .cache(loaded -> FOREVER, failure -> Duration.ZERO, () -> Duration.ZERO);
+    }
+
+    public String modelName() {
+        return MiniLmModel.NAME;
+    }
+
+    public int dimension() {
+        return MiniLmModel.DIMENSION;
+    }
+
+    /** The vector of one text (a question). Blank text is an {@link IllegalArgumentException}. */
+    public Mono<float[]> embed(String text) {
+        return model.flatMap(loaded -> onScheduler(() -> loaded.vector(text)));
+    }
+
+    /** The vectors of a batch (chunks of a document), in the order of the texts. */
+    public Mono<List<float[]>> embedAll(List<String> texts) {
+        if (texts.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        return model.flatMapMany(loaded -> Flux.fromIterable(texts)
+                        .flatMapSequential(text -> onScheduler(() -> loaded.vector(text)), threads, 1))
+                .collectList();
+    }
+
+    /** Loads the model (about 1.5 s) and runs it once, so the first real call does not pay for it. */
+    public Mono<Void> warmUp() {
+        return embed("warm up").then();
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void warmUpInBackground() {
+        long started = System.nanoTime();
+        warmUp().subscribe(null,
+                error -> log.warn("Embedding model {} could not be loaded: {}", modelName(), error.toString()),
+                () -> log.info("Embedding model {} ready in {} ms", modelName(), (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private <T> Mono<T> onScheduler(Callable<T> work) {
+        return Mono.fromCallable(work)
+                .subscribeOn(scheduler)
+                .onErrorMap(RejectedExecutionException.class, EmbedderBusyException::new);
+    }
+
+    @Override
+    public void close() {
+        scheduler.dispose();
+    }
+}

@@ -1,0 +1,165 @@
+package io.docqa.ai;
+
+import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import dev.langchain4j.store.embedding.filter.Filter;
+import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
+import org.springframework.stereotype.Component;
+import io.docqa.tenant.TenantId;
+import reactor.core.publisher.Mono;
+
+/**
+ * The tenant-scoped vector index, and the only class that talks to Chroma: one collection per tenant (and embedding
+ * model), and inside it every record carries {@code tenant_id}, which every search and removal also filters on.
+ * Chroma's client blocks, so every call runs on the bounded scheduler {@code chroma} and is bounded by
+ * {@code docqa.chroma.timeout}. Unreachable, slow or failing Chroma ends in {@link VectorStoreUnavailableException}.
+ */
+@Component
+public class TenantVectorIndex implements AutoCloseable {
+
+    static final String TENANT_ID = "tenant_id";
+    static final String DOCUMENT_ID = "document_id";
+    static final String CHUNK_INDEX = "chunk_index";
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ChromaCalls calls;
+    private final TenantStores stores;
+    private final ChromaHttp http;
+
+    TenantVectorIndex(ChromaProperties properties, Embedder embedder) {
+        this.calls = new ChromaCalls(properties);
+        this.stores = new TenantStores(properties, embedder.modelName());
+        this.http = new ChromaHttp(properties);
+    }
+
+    /**
+     * Stores chunks. A chunk's record id derives from (document, index), and Chroma keeps the first record of an id,
+     * so adding the same chunks again (a retry) leaves one record each.
+     */
+    public Mono<Void> add(TenantId tenant, List<VectorChunk> chunks) {
+        if (chunks.isEmpty()) {
+            return Mono.empty();
+        }
+        List<String> ids = chunks.stream().map(chunk -> recordId(chunk.documentId(), chunk.chunkIndex())).toList();
+        List<Embedding> vectors = chunks.stream().map(chunk -> Embedding.from(chunk.vector())).toList();
+        List<TextSegment> segments = chunks.stream().map(chunk -> TextSegment.from(chunk.text(), new Metadata()
+                .put(TENANT_ID, tenant.toString())
+                .put(DOCUMENT_ID, chunk.documentId().toString())
+                .put(CHUNK_INDEX, chunk.chunkIndex()))).toList();
+        return withStore(tenant, store -> {
+            store.addAll(ids, vectors, segments);
+            return null;
+        });
+    }
+
+    /**
+     * The {@code topK} chunks of the tenant closest to {@code query} with a score of at least {@code minScore} (see
+     * {@link VectorMatch#score()}), best first; only within {@code documentIds} unless that is empty.
+     */
+    public Mono<List<VectorMatch>> search(TenantId tenant, float[] query, int topK, double minScore, Set<UUID> documentIds) {
+        if (topK < 1) {
+            return Mono.error(new IllegalArgumentException("topK must be at least 1"));
+        }
+        Filter filter = metadataKey(TENANT_ID).isEqualTo(tenant.toString());
+        if (!documentIds.isEmpty()) {
+            filter = filter.and(metadataKey(DOCUMENT_ID).isIn(documentIds.stream().map(UUID::toString).toList()));
+        }
+        EmbeddingSearchRequest request = EmbeddingSearchRequest.builder()
+                .queryEmbedding(Embedding.from(query))
+                .maxResults(topK)
+                .minScore(minScore)
+                .filter(filter)
+                .build();
+        return withStore(tenant, store -> store.search(request).matches().stream().map(TenantVectorIndex::match).toList());
+    }
+
+    public Mono<Void> removeDocument(TenantId tenant, UUID documentId) {
+        Filter filter = metadataKey(TENANT_ID).isEqualTo(tenant.toString())
+                .and(metadataKey(DOCUMENT_ID).isEqualTo(documentId.toString()));
+        return withStore(tenant, store -> {
+            store.removeAll(filter);
+            return null;
+        });
+    }
+
+    /** The number of records of one document (0 when the tenant has no collection). Does not create anything. */
+    public Mono<Long> count(TenantId tenant, UUID documentId) {
+        Map<String, Object> where = Map.of("$and", List.of(
+                Map.of(TENANT_ID, Map.of("$eq", tenant.toString())),
+                Map.of(DOCUMENT_ID, Map.of("$eq", documentId.toString()))));
+        return calls.run(() -> http.collectionId(stores.collectionName(tenant)).map(id -> http.count(id, where)).orElse(0L));
+    }
+
+    /** The number of records of the tenant (0 when it has no collection). Does not create anything. */
+    public Mono<Long> count(TenantId tenant) {
+        return calls.run(() -> http.collectionId(stores.collectionName(tenant)).map(http::count).orElse(0L));
+    }
+
+    /** Deletes the tenant's collection with every vector in it; a later {@link #add} starts a new one. */
+    public Mono<Void> dropTenant(TenantId tenant) {
+        return calls.run(() -> {
+            try {
+                http.deleteCollection(stores.collectionName(tenant));
+                return null;
+            } finally {
+                stores.evict(tenant);
+            }
+        });
+    }
+
+    /** Whether Chroma answers its heartbeat within 2 s. Never fails. */
+    public Mono<Boolean> isAvailable() {
+        return calls.run(() -> http.heartbeat(HEARTBEAT_TIMEOUT), HEARTBEAT_TIMEOUT.plusSeconds(1))
+                .onErrorReturn(false);
+    }
+
+    String collectionName(TenantId tenant) {
+        return stores.collectionName(tenant);
+    }
+
+    /**
+     * Runs a call against the tenant's store. A cached store whose collection was deleted elsewhere answers 404:
+     * it is then built again (which creates the collection) and the call is repeated once.
+     */
+    private <T> Mono<T> withStore(TenantId tenant, Function<ChromaEmbeddingStore, T> work) {
+        return calls.run(() -> {
+            try {
+                return work.apply(stores.get(tenant));
+            } catch (RuntimeException e) {
+                if (!ChromaFailures.isMissingCollection(e)) {
+                    throw e;
+                }
+                stores.evict(tenant);
+                return work.apply(stores.get(tenant));
+            }
+        });
+    }
+
+    private static String recordId(UUID documentId, int chunkIndex) {
+        return UUID.nameUUIDFromBytes((documentId + "/" + chunkIndex).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static VectorMatch match(EmbeddingMatch<TextSegment> match) {
+        Metadata metadata = match.embedded().metadata();
+        return new VectorMatch(UUID.fromString(metadata.getString(DOCUMENT_ID)), metadata.getInteger(CHUNK_INDEX),
+                match.embedded().text(), match.score());
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+    }
+}

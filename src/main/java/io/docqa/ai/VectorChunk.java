@@ -1,0 +1,17 @@
+package io.docqa.ai;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** One chunk of a document with its embedding, as it goes into the vector index. */
+public record VectorChunk(UUID documentId, int chunkIndex, String text, float[] vector) {
+
+    public VectorChunk {
+        Objects.requireNonNull(documentId, "documentId");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(vector, "vector");
+        if (chunkIndex < 0) {
+            throw new IllegalArgumentException("chunkIndex must not be negative");
+        }
+    }
+}

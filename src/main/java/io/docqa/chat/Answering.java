@@ -1,0 +1,138 @@
+package io.docqa.chat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import io.docqa.ai.ChatChunk;
+import io.docqa.ai.ChatTurn;
+import io.docqa.ai.LlmException;
+import io.docqa.ai.OllamaChat;
+import io.docqa.tenant.Caller;
+import io.docqa.web.ApiException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * Answers a question from the caller's documents: admission to the model, retrieval, the prompt, the token stream,
+ * and the conversation record — including what was generated before a client went away.
+ */
+@Service
+class Answering {
+
+    private static final Logger log = LoggerFactory.getLogger(Answering.class);
+    private static final int HISTORY_MESSAGES = 20;
+
+    private final Conversations conversations;
+    private final Retrieval retrieval;
+    private final GenerationGate gate;
+    private final PromptBuilder prompts;
+    private final OllamaChat model;
+
+    Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, PromptBuilder prompts, OllamaChat model) {
+        this.conversations = conversations;
+        this.retrieval = retrieval;
+        this.gate = gate;
+        this.prompts = prompts;
+        this.model = model;
+    }
+
+    /**
+     * Everything that can be refused is checked before the first event: unknown conversation or documents (404),
+     * a full queue (429). The returned stream then never fails; an error arrives as its last element instead.
+     */
+    Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question) {
+        Mono<Conversation> conversation = question.conversationId() == null
+                ? Mono.empty()
+                : conversations.find(caller, question.conversationId())
+                        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Conversation")));
+        return conversation.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds()).thenReturn(existing))
+                .flatMap(existing -> gate.reserve(caller.tenantId())
+                        .map(reservation -> stream(caller, question, existing.orElse(null), reservation)));
+    }
+
+    private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Conversation existing,
+            GenerationGate.Reservation reservation) {
+        Mono<Conversation> conversation = existing != null ? Mono.just(existing)
+                : conversations.create(caller, title(question.text()));
+        return conversation.flatMapMany(conv -> {
+            Mono<List<ChatTurn>> history = conversations.recent(caller.tenantId(), conv.id(), HISTORY_MESSAGES)
+                    .map(message -> "user".equals(message.role()) ? ChatTurn.user(message.content()) : ChatTurn.assistant(message.content()))
+                    .collectList();
+            return history.flatMapMany(turns -> conversations.add(caller.tenantId(), conv.id(),
+                            new Conversations.NewMessage("user", question.text(), null, null, null, null))
+                    .thenMany(Flux.concat(
+                            Mono.just(new ChatEvent.Started(conv.id())),
+                            retrieval.search(caller.tenantId(), question)
+                                    .flatMapMany(sources -> Flux.concat(Mono.just(new ChatEvent.Sources(sources)),
+                                            generate(caller, conv.id(), question, sources, turns, reservation))))));
+        }).doFinally(signal -> reservation.cancel());
+    }
+
+    private Flux<ChatEvent> generate(Caller caller, UUID conversationId, ChatLimits.Question question, List<Source> sources,
+            List<ChatTurn> history, GenerationGate.Reservation reservation) {
+        if (sources.isEmpty()) {
+            reservation.cancel();
+            return Flux.concat(Mono.just(new ChatEvent.Token(PromptBuilder.NOTHING_FOUND)),
+                    save(caller, conversationId, PromptBuilder.NOTHING_FOUND, sources, new ChatEvent.Usage(0, 0), "stop"));
+        }
+        StringBuilder answer = new StringBuilder();
+        AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();
+        Flux<ChatEvent> tokens = reservation.granted()
+                .flatMapMany(permit -> model.stream(prompts.build(question.text(), passages(sources), history))
+                        .doFinally(signal -> permit.release()))
+                .handle((chunk, sink) -> {
+                    if (chunk instanceof ChatChunk.Token token) {
+                        answer.append(token.text());
+                        sink.next(new ChatEvent.Token(token.text()));
+                    }
+                    else if (chunk instanceof ChatChunk.Completed done) {
+                        completed.set(done);
+                    }
+                });
+        return tokens
+                .concatWith(Mono.defer(() -> {
+                    ChatChunk.Completed done = completed.get();
+                    ChatEvent.Usage usage = done == null ? new ChatEvent.Usage(0, 0)
+                            : new ChatEvent.Usage(done.promptTokens(), done.completionTokens());
+                    return save(caller, conversationId, answer.toString(), sources, usage,
+                            done == null ? "stop" : done.finishReason()).next();
+                }))
+                .onErrorResume(error -> save(caller, conversationId, answer.toString(), sources, new ChatEvent.Usage(0, 0), "error")
+                        .then(Mono.error(ChatErrors.toProblem(error))))
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        save(caller, conversationId, answer.toString(), sources, new ChatEvent.Usage(0, 0), "cancelled")
+                                .subscribe(null, e -> log.warn("Could not record a cancelled answer: {}", e.toString()));
+                    }
+                });
+    }
+
+    private Flux<ChatEvent> save(Caller caller, UUID conversationId, String answer, List<Source> sources,
+            ChatEvent.Usage usage, String finishReason) {
+        return conversations.add(caller.tenantId(), conversationId, new Conversations.NewMessage("assistant", answer, sources,
+                        usage.promptTokens(), usage.completionTokens(), finishReason))
+                .map(message -> (ChatEvent) new ChatEvent.Done(message.id(), conversationId, finishReason, usage))
+                .flux();
+    }
+
+    private static List<Passage> passages(List<Source> sources) {
+        List<Passage> passages = new ArrayList<>(sources.size());
+        for (int i = 0; i < sources.size(); i++) {
+            passages.add(new Passage(i + 1, sources.get(i).filename(), sources.get(i).text()));
+        }
+        return passages;
+    }
+
+    private static String title(String question) {
+        String line = question.strip().replaceAll("\\s+", " ");
+        return line.length() <= 80 ? line : line.substring(0, 79) + "…";
+    }
+
+}

@@ -1,0 +1,29 @@
+package io.docqa.chat;
+
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.web.MethodNotAllowed;
+
+@Configuration(proxyBeanMethods = false)
+class ChatRoutes {
+
+    @Bean
+    RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations) {
+        return route()
+                .POST("/api/v1/chat", chat::chat)
+                .GET("/api/v1/conversations", conversations::list)
+                .GET("/api/v1/conversations/{id}", conversations::get)
+                .DELETE("/api/v1/conversations/{id}", conversations::delete)
+                .add(MethodNotAllowed.on("/api/v1/chat", POST))
+                .add(MethodNotAllowed.on("/api/v1/conversations", GET))
+                .add(MethodNotAllowed.on("/api/v1/conversations/{id}", GET, DELETE))
+                .build();
+    }
+}

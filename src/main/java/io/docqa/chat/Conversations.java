@@ -1,0 +1,145 @@
+package io.docqa.chat;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import io.docqa.tenant.Caller;
+import io.docqa.tenant.TenantId;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Conversations and their messages. Scoped by tenant and by the caller who owns them. */
+@Repository
+class Conversations {
+
+    private static final TypeReference<List<Source>> SOURCES = new TypeReference<>() {
+    };
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+
+    Conversations(DatabaseClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    Mono<Conversation> create(Caller caller, String title) {
+        return db.sql("insert into conversations (id, tenant_id, owner_id, title) values (:id, :tenant, :owner, :title) "
+                        + "returning id, title, created_at, updated_at")
+                .bind("id", UUID.randomUUID())
+                .bind("tenant", caller.tenantId().value())
+                .bind("owner", caller.actorId())
+                .bind("title", title)
+                .map(Conversations::conversation)
+                .one();
+    }
+
+    Mono<Conversation> find(Caller caller, UUID id) {
+        return db.sql("select id, title, created_at, updated_at from conversations where tenant_id = :tenant and owner_id = :owner and id = :id")
+                .bind("tenant", caller.tenantId().value())
+                .bind("owner", caller.actorId())
+                .bind("id", id)
+                .map(Conversations::conversation)
+                .one();
+    }
+
+    Flux<Conversation> page(Caller caller, int page, int size) {
+        return db.sql("select id, title, created_at, updated_at from conversations where tenant_id = :tenant and owner_id = :owner "
+                        + "order by updated_at desc, id limit :limit offset :offset")
+                .bind("tenant", caller.tenantId().value())
+                .bind("owner", caller.actorId())
+                .bind("limit", size)
+                .bind("offset", (long) page * size)
+                .map(Conversations::conversation)
+                .all();
+    }
+
+    Mono<Long> count(Caller caller) {
+        return db.sql("select count(*) as n from conversations where tenant_id = :tenant and owner_id = :owner")
+                .bind("tenant", caller.tenantId().value())
+                .bind("owner", caller.actorId())
+                .map(row -> row.get("n", Long.class))
+                .one();
+    }
+
+    Mono<Long> delete(Caller caller, UUID id) {
+        return db.sql("delete from conversations where tenant_id = :tenant and owner_id = :owner and id = :id")
+                .bind("tenant", caller.tenantId().value())
+                .bind("owner", caller.actorId())
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated();
+    }
+
+    Mono<Message> add(TenantId tenant, UUID conversationId, NewMessage message) {
+        return db.sql("""
+                        insert into messages (id, conversation_id, tenant_id, role, content, sources, prompt_tokens,
+                                              completion_tokens, finish_reason)
+                        values (:id, :conversation, :tenant, :role, :content, :sources, :prompt, :completion, :finish)
+                        returning id, role, content, sources, finish_reason, created_at
+                        """)
+                .bind("id", UUID.randomUUID())
+                .bind("conversation", conversationId)
+                .bind("tenant", tenant.value())
+                .bind("role", message.role())
+                .bind("content", message.content())
+                .bind("sources", Parameter.fromOrEmpty(message.sources() == null ? null : json.writeValueAsString(message.sources()), String.class))
+                .bind("prompt", Parameter.fromOrEmpty(message.promptTokens(), Integer.class))
+                .bind("completion", Parameter.fromOrEmpty(message.completionTokens(), Integer.class))
+                .bind("finish", Parameter.fromOrEmpty(message.finishReason(), String.class))
+                .map(this::message)
+                .one()
+                .flatMap(saved -> touch(tenant, conversationId).thenReturn(saved));
+    }
+
+    Flux<Message> messages(TenantId tenant, UUID conversationId) {
+        return db.sql("select id, role, content, sources, finish_reason, created_at from messages "
+                        + "where tenant_id = :tenant and conversation_id = :conversation order by created_at, id")
+                .bind("tenant", tenant.value())
+                .bind("conversation", conversationId)
+                .map(this::message)
+                .all();
+    }
+
+    /** The newest {@code limit} messages, oldest first. */
+    Flux<Message> recent(TenantId tenant, UUID conversationId, int limit) {
+        return db.sql("select * from (select id, role, content, sources, finish_reason, created_at from messages "
+                        + "where tenant_id = :tenant and conversation_id = :conversation order by created_at desc, id desc limit :limit) m "
+                        + "order by created_at, id")
+                .bind("tenant", tenant.value())
+                .bind("conversation", conversationId)
+                .bind("limit", limit)
+                .map(this::message)
+                .all();
+    }
+
+    private Mono<Void> touch(TenantId tenant, UUID conversationId) {
+        return db.sql("update conversations set updated_at = now() where tenant_id = :tenant and id = :id")
+                .bind("tenant", tenant.value())
+                .bind("id", conversationId)
+                .then();
+    }
+
+    private static Conversation conversation(Readable row) {
+        return new Conversation(row.get("id", UUID.class), row.get("title", String.class),
+                row.get("created_at", OffsetDateTime.class).toInstant(), row.get("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+    private Message message(Readable row) {
+        String sources = row.get("sources", String.class);
+        return new Message(row.get("id", UUID.class), row.get("role", String.class), row.get("content", String.class),
+                sources == null ? List.of() : json.readValue(sources, SOURCES), row.get("finish_reason", String.class),
+                row.get("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    record NewMessage(String role, String content, List<Source> sources, Integer promptTokens, Integer completionTokens,
+            String finishReason) {
+    }
+}

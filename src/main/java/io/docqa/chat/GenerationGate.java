@@ -1,0 +1,240 @@
+package io.docqa.chat;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import io.docqa.tenant.TenantId;
+import io.docqa.web.ApiException;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * Shares the model: at most {@code maxConcurrentGenerations} generations at once. Requests that find every slot taken
+ * wait in their tenant's line, and a freed slot goes to the tenants in turn, so one tenant's burst cannot starve another
+ * tenant's single question. Past {@code maxQueuedGenerations} waiting requests, new ones are refused with 429.
+ */
+@Component
+class GenerationGate {
+
+    private enum State { NEW, WAITING, GRANTED, ENDED }
+
+    private final int limit;
+    private final int maxWaiting;
+    private final Duration retryAfter;
+
+    private final Object lock = new Object();
+    private final Map<TenantId, ArrayDeque<Reservation>> lines = new HashMap<>();
+    private final ArrayDeque<TenantId> turns = new ArrayDeque<>();
+    private int inFlight;
+    private int waiting;
+
+    GenerationGate(ChatProperties properties) {
+        this.limit = properties.maxConcurrentGenerations();
+        this.maxWaiting = properties.maxQueuedGenerations();
+        this.retryAfter = properties.queueRetryAfter();
+    }
+
+    /**
+     * A slot, at once when one is free, otherwise after waiting in line. Fails at once with 429 {@code queue_full} when
+     * the line is full. Cancelling while waiting gives the place back. The permit belongs to whoever receives it: an
+     * operator that drops it after delivery (a race with cancellation) leaks the slot, so prefer {@link #reserve} and
+     * cancel the reservation when the work ends.
+     */
+    Mono<Permit> acquire(TenantId tenant) {
+        return new Reservation(tenant).granted();
+    }
+
+    /**
+     * Fails at once with 429 {@code queue_full} when the line is full now, so a caller can refuse before it starts
+     * answering. The reservation holds nothing until {@link Reservation#granted()} is subscribed, so dropping it unused
+     * costs nothing; once it is used, {@link Reservation#cancel()} frees whatever it holds.
+     */
+    Mono<Reservation> reserve(TenantId tenant) {
+        return Mono.defer(() -> hasRoom() ? Mono.just(new Reservation(tenant)) : Mono.error(queueFull()));
+    }
+
+    int waiting() {
+        synchronized (lock) {
+            return waiting;
+        }
+    }
+
+    int inFlight() {
+        synchronized (lock) {
+            return inFlight;
+        }
+    }
+
+    private ApiException queueFull() {
+        return ApiException.tooManyRequests("queue_full", "Too many questions are waiting for the model; try again shortly",
+                retryAfter);
+    }
+
+    private boolean hasRoom() {
+        synchronized (lock) {
+            return inFlight < limit || waiting < maxWaiting;
+        }
+    }
+
+    /** Called with the lock held. Takes a slot or a place in line; false when the line is full. */
+    private boolean enter(Reservation reservation) {
+        if (waiting == 0 && inFlight < limit) {
+            inFlight++;
+            reservation.state = State.GRANTED;
+            return true;
+        }
+        if (waiting >= maxWaiting) {
+            return false;
+        }
+        lines.computeIfAbsent(reservation.tenant, newcomer -> {
+            turns.addLast(newcomer);
+            return new ArrayDeque<>();
+        }).addLast(reservation);
+        waiting++;
+        reservation.state = State.WAITING;
+        return true;
+    }
+
+    /** Called with the lock held. Hands the freed slot to the next tenant in turn; returns the news to deliver. */
+    private List<Runnable> freeSlot() {
+        inFlight--;
+        List<Runnable> news = new ArrayList<>(1);
+        while (inFlight < limit && !turns.isEmpty()) {
+            TenantId tenant = turns.pollFirst();
+            ArrayDeque<Reservation> line = lines.get(tenant);
+            Reservation next = line.pollFirst();
+            if (line.isEmpty()) {
+                lines.remove(tenant);
+            }
+            else {
+                turns.addLast(tenant);
+            }
+            waiting--;
+            inFlight++;
+            next.state = State.GRANTED;
+            MonoSink<Permit> waiter = next.sink;
+            next.sink = null;
+            if (waiter != null) {
+                news.add(() -> waiter.success(next.permit));
+            }
+        }
+        return news;
+    }
+
+    /** Called with the lock held. */
+    private void leaveLine(Reservation reservation) {
+        ArrayDeque<Reservation> line = lines.get(reservation.tenant);
+        line.remove(reservation);
+        if (line.isEmpty()) {
+            lines.remove(reservation.tenant);
+            turns.remove(reservation.tenant);
+        }
+        waiting--;
+    }
+
+    /** A place in line, then a slot. {@link #cancel()} gives back whichever of the two it holds. */
+    final class Reservation {
+
+        private final TenantId tenant;
+        private final Permit permit = new Permit(this);
+        private State state = State.NEW;
+        private MonoSink<Permit> sink;
+
+        private Reservation(TenantId tenant) {
+            this.tenant = tenant;
+        }
+
+        /**
+         * Joins the line on subscription (429 {@code queue_full} if it is full by then) and emits the permit when it is
+         * this reservation's turn. Subscribe once; cancelling the subscription cancels the reservation.
+         */
+        Mono<Permit> granted() {
+            return Mono.create(this::deliverTo);
+        }
+
+        /** Leaves the line, or releases the slot if it was granted. Idempotent. */
+        void cancel() {
+            MonoSink<Permit> waiter = end();
+            if (waiter != null) {
+                waiter.success();
+            }
+        }
+
+        private void deliverTo(MonoSink<Permit> sink) {
+            // Reactor runs this only when the permit did not reach the subscriber, so a permit granted in the same
+            // instant as a cancel is released here and never lost.
+            sink.onCancel(this::end);
+            State now;
+            synchronized (lock) {
+                if (state == State.NEW && !enter(this)) {
+                    state = State.ENDED;
+                    now = null;
+                }
+                else {
+                    now = state;
+                }
+                if (now == State.WAITING) {
+                    this.sink = sink;
+                    return;
+                }
+            }
+            if (now == null) {
+                sink.error(queueFull());
+            }
+            else if (now == State.GRANTED) {
+                sink.success(permit);
+            }
+            else {
+                sink.success();
+            }
+        }
+
+        /** Returns the subscriber that was still waiting, if any. */
+        private MonoSink<Permit> end() {
+            List<Runnable> news;
+            synchronized (lock) {
+                switch (state) {
+                    case NEW -> {
+                        state = State.ENDED;
+                        return null;
+                    }
+                    case WAITING -> {
+                        leaveLine(this);
+                        state = State.ENDED;
+                        MonoSink<Permit> waiter = sink;
+                        sink = null;
+                        return waiter;
+                    }
+                    case GRANTED -> {
+                        state = State.ENDED;
+                        news = freeSlot();
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            news.forEach(Runnable::run);
+            return null;
+        }
+    }
+
+    /** One generation's slot. Release it when the generation ends; releasing again does nothing. */
+    static final class Permit {
+
+        private final Reservation reservation;
+
+        private Permit(Reservation reservation) {
+            this.reservation = reservation;
+        }
+
+        void release() {
+            reservation.end();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.docqa.document;
+
+import java.util.concurrent.RejectedExecutionException;
+
+import org.springframework.http.HttpStatus;
+import io.docqa.ai.VectorStoreUnavailableException;
+import io.docqa.web.ApiException;
+
+/** The problems that the pieces of ingestion raise, in the service's one error model. */
+final class DocumentErrors {
+
+    private DocumentErrors() {
+    }
+
+    static Throwable toProblem(Throwable error) {
+        if (error instanceof ApiException) {
+            return error;
+        }
+        if (error instanceof TooLargeException tooLarge) {
+            return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "file_too_large",
+                    "A file is larger than the limit of " + tooLarge.limit() + " bytes");
+        }
+        if (error instanceof UnsupportedDocumentException unsupported) {
+            return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", unsupported.getMessage());
+        }
+        if (error instanceof VectorStoreUnavailableException) {
+            return vectorStoreUnavailable();
+        }
+        if (error instanceof RejectedExecutionException) {
+            return ApiException.unavailable("busy", "The service is busy indexing; try again shortly", java.time.Duration.ofSeconds(5));
+        }
+        return error;
+    }
+
+    static ApiException vectorStoreUnavailable() {
+        return ApiException.unavailable("vector_store_unavailable", "The vector store is unreachable; try again shortly",
+                java.time.Duration.ofSeconds(10));
+    }
+}

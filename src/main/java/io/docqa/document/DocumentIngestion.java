@@ -1,0 +1,206 @@
+package io.docqa.document;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.multipart.FilePartEvent;
+import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.stereotype.Service;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import io.docqa.ai.Embedder;
+import io.docqa.ai.TenantVectorIndex;
+import io.docqa.ai.VectorChunk;
+import io.docqa.tenant.Caller;
+import io.docqa.tenant.TenantId;
+import io.docqa.web.ApiException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Streams an upload into the tenant's index: bytes -> text -> chunks -> embedding batches -> Chroma, one file part
+ * after the other, with backpressure all the way back to the socket. A file that fails leaves no vectors behind.
+ */
+@Service
+class DocumentIngestion {
+
+    private static final Logger log = LoggerFactory.getLogger(DocumentIngestion.class);
+    private static final int SNIFF_BYTES = 512;
+
+    private final Documents documents;
+    private final Embedder embedder;
+    private final TenantVectorIndex index;
+    private final DocumentReader reader;
+    private final UploadProperties limits;
+    private final DocumentProperties properties;
+    private final ChunkingProperties chunking;
+
+    DocumentIngestion(Documents documents, Embedder embedder, TenantVectorIndex index, DocumentReader reader,
+            UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking) {
+        this.chunking = chunking;
+        this.documents = documents;
+        this.embedder = embedder;
+        this.index = index;
+        this.reader = reader;
+        this.limits = limits;
+        this.properties = properties;
+    }
+
+    Flux<IngestionEvent> ingest(Caller caller, ServerRequest request) {
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type == null || !MediaType.MULTIPART_FORM_DATA.equalsTypeAndSubtype(type)) {
+            return Flux.error(new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "Upload files as multipart/form-data with one or more parts named 'file'"));
+        }
+        long declared = request.headers().contentLength().orElse(-1);
+        long ceiling = limits.maxFileSize().toBytes() * limits.maxParts() + limits.maxPartHeaders().toBytes() * (limits.maxParts() + 1L);
+        if (declared > ceiling) {
+            return Flux.error(tooLarge());
+        }
+        AtomicLong files = new AtomicLong();
+        return request.bodyToFlux(PartEvent.class)
+                .windowUntil(PartEvent::isLast)
+                .concatMap(part -> part.switchOnFirst((first, events) -> {
+                    if (!first.hasValue()) {
+                        return events.thenMany(Flux.empty());
+                    }
+                    PartEvent head = first.get();
+                    if (!(head instanceof FilePartEvent file) || !"file".equals(head.name())) {
+                        return events.doOnNext(event -> DataBufferUtils.release(event.content())).thenMany(Flux.empty());
+                    }
+                    if (files.incrementAndGet() > limits.maxParts()) {
+                        return events.doOnNext(event -> DataBufferUtils.release(event.content()))
+                                .thenMany(Flux.error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "too_many_files",
+                                        "At most " + limits.maxParts() + " files per upload")));
+                    }
+                    String declaredType = head.headers().getContentType() == null ? null : head.headers().getContentType().toString();
+                    return ingestFile(caller.tenantId(), ContentSniffer.safeFilename(file.filename()), declaredType,
+                            events.map(PartEvent::content));
+                }), 0)
+                .concatWith(Mono.defer(() -> files.get() == 0
+                        ? Mono.error(ApiException.invalid("file", "at least one part named 'file' is required"))
+                        : Mono.empty()));
+    }
+
+    private Flux<IngestionEvent> ingestFile(TenantId tenant, String filename, String declaredType, Flux<DataBuffer> content) {
+        ByteStreamMeter meter = new ByteStreamMeter(limits.maxFileSize().toBytes());
+        AtomicLong seen = new AtomicLong();
+        return meter.meter(content)
+                .bufferUntil(buffer -> seen.addAndGet(buffer.readableByteCount()) >= SNIFF_BYTES)
+                .switchOnFirst((first, groups) -> {
+                    if (first.hasError()) {
+                        return Flux.error(first.getThrowable());
+                    }
+                    byte[] prefix = first.hasValue() ? prefix(first.get()) : new byte[0];
+                    if (prefix.length == 0) {
+                        return groups.doOnNext(list -> list.forEach(DataBufferUtils::release))
+                                .thenMany(Flux.error(new ApiException(HttpStatus.BAD_REQUEST, "empty_file", "'" + filename + "' is empty")));
+                    }
+                    DocumentKind kind = ContentSniffer.sniff(filename, declaredType, prefix);
+                    Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
+                    return Flux.usingWhen(documents.start(tenant, filename, kind.contentType()),
+                            document -> indexed(tenant, document, kind, bytes, meter),
+                            document -> Mono.empty(),
+                            (document, error) -> abandon(tenant, document.id(), error),
+                            document -> abandon(tenant, document.id(), null));
+                })
+                .onErrorMap(DocumentErrors::toProblem);
+    }
+
+    private Flux<IngestionEvent> indexed(TenantId tenant, Document document, DocumentKind kind, Flux<DataBuffer> bytes,
+            ByteStreamMeter meter) {
+        AtomicLong embedded = new AtomicLong();
+        Flux<IngestionEvent> progress = reader.read(kind, bytes)
+                .transform(text -> TextChunker.chunk(text, chunking))
+                .buffer(properties.embedBatchSize())
+                .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(TextChunk::text).toList())
+                        .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
+                .concatMap(batch -> index.add(tenant, batch)
+                        .then(documents.saveChunks(tenant, document.id(), stored(batch)))
+                        .then(Mono.fromSupplier(() -> new IngestionEvent.Progress(document.id(), document.filename(),
+                                meter.bytesRead(), embedded.addAndGet(batch.size())))));
+        return progress
+                .concatWith(Flux.defer(() -> complete(tenant, document, meter, embedded.get())))
+                .onErrorResume(UnreadableContentException.class, error -> documents
+                        .fail(tenant, document.id(), error.getMessage(), false)
+                        .map(DocumentIngestion::finished));
+    }
+
+    private static IngestionEvent finished(Document document) {
+        return new IngestionEvent.Finished(document);
+    }
+
+    private Flux<IngestionEvent> complete(TenantId tenant, Document document, ByteStreamMeter meter, long chunks) {
+        if (chunks == 0) {
+            return documents.fail(tenant, document.id(), "The file contains no text", false)
+                    .map(DocumentIngestion::finished).flux();
+        }
+        IngestionEvent last = new IngestionEvent.Progress(document.id(), document.filename(), meter.bytesRead(), chunks);
+        Mono<Document> ready = documents.finish(tenant, document.id(), meter.bytesRead(), meter.sha256())
+                .switchIfEmpty(Mono.defer(() -> duplicateOf(tenant, document.id(), meter.sha256())));
+        return Flux.concat(Mono.just(last), ready.map(DocumentIngestion::finished));
+    }
+
+    /** The same bytes are already a ready document: drop this copy and answer with that one. */
+    private Mono<Document> duplicateOf(TenantId tenant, UUID copy, String sha256) {
+        return index.removeDocument(tenant, copy)
+                .then(documents.delete(tenant, copy))
+                .then(documents.findReadyBySha(tenant, sha256));
+    }
+
+    /**
+     * A file that failed, was rejected or whose client went away leaves no vectors. Rejected input leaves no row
+     * either; a failure of ours leaves a failed document, with its vectors marked for removal if Chroma is away.
+     */
+    private Mono<Void> abandon(TenantId tenant, UUID id, Throwable error) {
+        ApiException problem = error == null ? null : DocumentErrors.toProblem(error) instanceof ApiException api ? api : null;
+        boolean rejected = problem != null && problem.status().is4xxClientError();
+        String reason = error == null ? "The upload was interrupted" : problem != null ? problem.getMessage() : "The ingestion failed";
+        Mono<Void> rows = rejected ? documents.delete(tenant, id).then() : documents.fail(tenant, id, reason, false).then();
+        return index.removeDocument(tenant, id)
+                .then(rows)
+                .onErrorResume(removalError -> {
+                    log.warn("Vectors of document {} could not be removed now; the recovery sweep will retry", id);
+                    return documents.fail(tenant, id, reason, true).then();
+                });
+    }
+
+    private static List<VectorChunk> vectorChunks(UUID documentId, List<TextChunk> batch, List<float[]> vectors) {
+        return java.util.stream.IntStream.range(0, batch.size())
+                .mapToObj(i -> new VectorChunk(documentId, batch.get(i).index(), batch.get(i).text(), vectors.get(i)))
+                .toList();
+    }
+
+    private static List<Documents.StoredChunk> stored(List<VectorChunk> batch) {
+        return batch.stream().map(chunk -> new Documents.StoredChunk(chunk.chunkIndex(), chunk.text())).toList();
+    }
+
+    private static byte[] prefix(List<DataBuffer> head) {
+        int size = Math.min(SNIFF_BYTES, head.stream().mapToInt(DataBuffer::readableByteCount).sum());
+        byte[] prefix = new byte[size];
+        int at = 0;
+        for (DataBuffer buffer : head) {
+            int n = Math.min(buffer.readableByteCount(), size - at);
+            for (int i = 0; i < n; i++) {
+                prefix[at + i] = buffer.getByte(buffer.readPosition() + i);
+            }
+            at += n;
+            if (at == size) {
+                break;
+            }
+        }
+        return prefix;
+    }
+
+    static ApiException tooLarge() {
+        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "file_too_large", "The upload is larger than allowed");
+    }
+
+}

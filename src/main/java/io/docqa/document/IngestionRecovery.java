@@ -1,0 +1,58 @@
+package io.docqa.document;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import io.docqa.ai.TenantVectorIndex;
+import reactor.core.publisher.Mono;
+
+/**
+ * Resolves ingestions that no instance is running any more (a crash, a kill): their vectors are removed and the
+ * document is marked failed, so the user can upload again. Runs at start-up and then periodically.
+ */
+@Component
+class IngestionRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestionRecovery.class);
+
+    private final Documents documents;
+    private final TenantVectorIndex index;
+    private final DocumentProperties properties;
+
+    IngestionRecovery(Documents documents, TenantVectorIndex index, DocumentProperties properties) {
+        this.documents = documents;
+        this.index = index;
+        this.properties = properties;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void atStartUp() {
+        sweepInBackground();
+    }
+
+    @Scheduled(fixedDelayString = "${docqa.documents.recovery-interval:1m}", initialDelayString = "${docqa.documents.recovery-interval:1m}")
+    void periodically() {
+        sweepInBackground();
+    }
+
+    private void sweepInBackground() {
+        sweep().subscribe(resolved -> {
+            if (resolved > 0) {
+                log.info("Recovered {} interrupted ingestions", resolved);
+            }
+        }, error -> log.warn("Ingestion recovery did not finish: {}", error.toString()));
+    }
+
+    /** The number of documents resolved. */
+    Mono<Long> sweep() {
+        return documents.abandoned(properties.abandonedAfter())
+                .concatMap(doc -> index.removeDocument(doc.tenant(), doc.documentId())
+                        .then(documents.markAbandonedFailed(doc.tenant(), doc.documentId()))
+                        .thenReturn(1L)
+                        .onErrorResume(error -> Mono.empty()))
+                .count();
+    }
+}

@@ -1,0 +1,67 @@
+package io.docqa.ai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/** The three limits with the production defaults, in virtual time. */
+class AnswerTimeoutsTest {
+
+    private final AnswerTimeouts timeouts = new AnswerTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(30),
+            Duration.ofMinutes(5));
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    @Test
+    void failsWhenTheFirstTokenTakesTooLong() {
+        StepVerifier.withVirtualTime(() -> timeouts.apply(Flux.<Long>never().doOnCancel(() -> cancelled.set(true))))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(59))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectErrorSatisfies(error -> assertTimeout(error, "The model sent no first token within 60 s"))
+                .verify(Duration.ofSeconds(5));
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void failsWhenTokensStall() {
+        StepVerifier.withVirtualTime(() -> timeouts.apply(Flux.just(1L).concatWith(Flux.never())
+                        .doOnCancel(() -> cancelled.set(true))))
+                .expectNext(1L)
+                .expectNoEvent(Duration.ofSeconds(29))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectErrorSatisfies(error -> assertTimeout(error, "The model stalled: no token for 30 s"))
+                .verify(Duration.ofSeconds(5));
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void failsWhenTheWholeAnswerTakesTooLongEvenIfTokensKeepComing() {
+        StepVerifier.withVirtualTime(() -> timeouts.apply(Flux.interval(Duration.ofSeconds(21))
+                        .doOnCancel(() -> cancelled.set(true))))
+                .expectSubscription()
+                .thenAwait(Duration.ofMinutes(5))
+                .expectNextCount(14)
+                .expectErrorSatisfies(error -> assertTimeout(error, "The model did not finish its answer within 300 s"))
+                .verify(Duration.ofSeconds(5));
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void letsAnAnswerWithinTheLimitsComplete() {
+        StepVerifier.withVirtualTime(() -> timeouts.apply(Flux.interval(Duration.ofSeconds(25)).take(11)))
+                .thenAwait(Duration.ofMinutes(5))
+                .expectNextCount(11)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    private static void assertTimeout(Throwable error, String message) {
+        assertThat(error).isInstanceOf(LlmException.class).hasMessage(message);
+        assertThat(((LlmException) error).kind()).isEqualTo(LlmException.Kind.TIMEOUT);
+    }
+}

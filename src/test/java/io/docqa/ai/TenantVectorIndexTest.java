@@ -1,0 +1,316 @@
+package io.docqa.ai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.docqa.support.ChromaServer;
+import io.docqa.tenant.TenantId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+class TenantVectorIndexTest {
+
+    private static final Embedder embedder = new Embedder();
+    private static final TenantVectorIndex index = new TenantVectorIndex(
+            new ChromaProperties(URI.create(ChromaServer.get().url()), Duration.ofSeconds(10), 4), embedder);
+
+    @AfterAll
+    static void close() {
+        index.close();
+        embedder.close();
+    }
+
+    @Test
+    void searchReturnsTheClosestChunksBestFirstWithScoresBetweenZeroAndOne() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        index.add(tenant, List.of(
+                        new VectorChunk(doc, 0, "along x", basis(0)),
+                        new VectorChunk(doc, 1, "along y", basis(1)),
+                        new VectorChunk(doc, 2, "between x and y", mix(0, 1)),
+                        new VectorChunk(doc, 3, "against x", negative(0))))
+                .then(index.search(tenant, basis(0), 4, 0.0, Set.of()))
+                .as(StepVerifier::create)
+                .assertNext(matches -> {
+                    assertThat(matches).extracting(VectorMatch::text)
+                            .containsExactly("along x", "between x and y", "along y", "against x");
+                    assertThat(matches).allSatisfy(match -> {
+                        assertThat(match.documentId()).isEqualTo(doc);
+                        assertThat(match.score()).isBetween(0.0, 1.0);
+                    });
+                    // score = 1 - cosineDistance / 2 = (1 + cosine) / 2
+                    assertThat(matches.get(0).score()).isCloseTo(1.0, within(1e-4));
+                    assertThat(matches.get(1).score()).isCloseTo((1 + Math.sqrt(0.5)) / 2, within(1e-4));
+                    assertThat(matches.get(2).score()).isCloseTo(0.5, within(1e-4));
+                    assertThat(matches.get(3).score()).isCloseTo(0.0, within(1e-4));
+                    assertThat(matches.get(1).chunkIndex()).isEqualTo(2);
+                })
+                .verifyComplete();
+    }
+
+    @Test
+    void minScoreAndTopKLimitTheMatches() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        index.add(tenant, List.of(
+                        new VectorChunk(doc, 0, "along x", basis(0)),
+                        new VectorChunk(doc, 1, "along y", basis(1)),
+                        new VectorChunk(doc, 2, "between x and y", mix(0, 1))))
+                .as(StepVerifier::create)
+                .verifyComplete();
+
+        index.search(tenant, basis(0), 10, 0.8, Set.of())
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::text).containsExactly("along x", "between x and y"))
+                .verifyComplete();
+        index.search(tenant, basis(0), 1, 0.0, Set.of())
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::text).containsExactly("along x"))
+                .verifyComplete();
+        index.search(tenant, basis(0), 0, 0.0, Set.of())
+                .as(StepVerifier::create)
+                .verifyError(IllegalArgumentException.class);
+    }
+
+    @Test
+    void documentIdsRestrictTheSearch() {
+        TenantId tenant = TenantId.random();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+        index.add(tenant, List.of(
+                        new VectorChunk(first, 0, "first", basis(0)),
+                        new VectorChunk(second, 0, "second", mix(0, 1)),
+                        new VectorChunk(third, 0, "third", basis(1))))
+                .then(index.search(tenant, basis(0), 10, 0.0, Set.of(second, third)))
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::documentId).containsExactly(second, third))
+                .verifyComplete();
+    }
+
+    @Test
+    void tenantsNeverSeeEachOthersVectors() {
+        TenantId alice = TenantId.random();
+        TenantId bob = TenantId.random();
+        UUID aliceDoc = UUID.randomUUID();
+        UUID bobDoc = UUID.randomUUID();
+        assertThat(index.collectionName(alice)).isNotEqualTo(index.collectionName(bob))
+                .isEqualTo("docqa-" + alice.value() + "-all-minilm-l6-v2")
+                .matches("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
+
+        index.add(alice, List.of(new VectorChunk(aliceDoc, 0, "alice's secret", basis(0))))
+                .then(index.add(bob, List.of(new VectorChunk(bobDoc, 0, "bob's note", basis(1)))))
+                .then(index.search(bob, basis(0), 10, 0.0, Set.of()))
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::text).containsExactly("bob's note"))
+                .verifyComplete();
+        // naming another tenant's document does not reach it either
+        index.search(bob, basis(0), 10, 0.0, Set.of(aliceDoc))
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).isEmpty())
+                .verifyComplete();
+    }
+
+    @Test
+    void aRecordOfAnotherTenantInsideTheCollectionIsFilteredOut() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        index.add(tenant, List.of(new VectorChunk(doc, 0, "mine", basis(1))))
+                .as(StepVerifier::create)
+                .verifyComplete();
+        String collectionId = collectionId(index.collectionName(tenant));
+        String intruder = UUID.randomUUID().toString();
+        post("collections/" + collectionId + "/add", """
+                {"ids":["foreign"],"embeddings":[%s],"documents":["not mine"],
+                 "metadatas":[{"tenant_id":"%s","document_id":"%s","chunk_index":0}]}
+                """.formatted(jsonVector(basis(0)), intruder, doc));
+
+        index.search(tenant, basis(0), 10, 0.0, Set.of())
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::text).containsExactly("mine"))
+                .verifyComplete();
+    }
+
+    @Test
+    void removeDocumentRemovesOnlyThatDocument() {
+        TenantId tenant = TenantId.random();
+        UUID gone = UUID.randomUUID();
+        UUID kept = UUID.randomUUID();
+        index.add(tenant, List.of(
+                        new VectorChunk(gone, 0, "gone 0", basis(0)),
+                        new VectorChunk(gone, 1, "gone 1", basis(1)),
+                        new VectorChunk(kept, 0, "kept 0", basis(0)),
+                        new VectorChunk(kept, 1, "kept 1", basis(2))))
+                .then(index.removeDocument(tenant, gone))
+                .then(Mono.zip(index.count(tenant, gone), index.count(tenant, kept), index.count(tenant)))
+                .as(StepVerifier::create)
+                .assertNext(counts -> {
+                    assertThat(counts.getT1()).isZero();
+                    assertThat(counts.getT2()).isEqualTo(2);
+                    assertThat(counts.getT3()).isEqualTo(2);
+                })
+                .verifyComplete();
+        index.search(tenant, basis(0), 10, 0.0, Set.of())
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::documentId).containsOnly(kept))
+                .verifyComplete();
+    }
+
+    @Test
+    void addingTheSameChunksAgainDoesNotDuplicateThem() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        List<VectorChunk> chunks = IntStream.range(0, 5).mapToObj(i -> new VectorChunk(doc, i, "chunk " + i, basis(i))).toList();
+        index.add(tenant, chunks)
+                .then(index.add(tenant, chunks))
+                .then(index.add(tenant, chunks.subList(1, 3)))
+                .then(index.count(tenant, doc))
+                .as(StepVerifier::create)
+                .expectNext(5L)
+                .verifyComplete();
+    }
+
+    @Test
+    void dropTenantDeletesTheCollectionAndALaterAddStartsANewOne() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        index.add(tenant, List.of(new VectorChunk(doc, 0, "before", basis(0))))
+                .then(index.dropTenant(tenant))
+                .as(StepVerifier::create)
+                .verifyComplete();
+        assertThat(collectionStatus(index.collectionName(tenant))).isEqualTo(404);
+        index.count(tenant).as(StepVerifier::create).expectNext(0L).verifyComplete();
+        index.dropTenant(tenant).as(StepVerifier::create).verifyComplete(); // already gone: fine
+
+        index.add(tenant, List.of(new VectorChunk(doc, 1, "after", basis(1))))
+                .then(index.search(tenant, basis(0), 10, 0.0, Set.of()))
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::text).containsExactly("after"))
+                .verifyComplete();
+    }
+
+    @Test
+    void aCollectionDeletedBehindTheCachedStoreIsCreatedAgain() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        index.add(tenant, List.of(new VectorChunk(doc, 0, "old", basis(0)))).as(StepVerifier::create).verifyComplete();
+        delete("collections/" + index.collectionName(tenant)); // another instance deleted the tenant
+
+        index.add(tenant, List.of(new VectorChunk(doc, 1, "new", basis(0))))
+                .then(index.search(tenant, basis(0), 10, 0.0, Set.of()))
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).extracting(VectorMatch::text).containsExactly("new"))
+                .verifyComplete();
+    }
+
+    @Test
+    void aTenantWithoutVectorsFindsNothing() {
+        TenantId tenant = TenantId.random();
+        index.search(tenant, basis(0), 4, 0.0, Set.of())
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).isEmpty())
+                .verifyComplete();
+        index.count(tenant, UUID.randomUUID()).as(StepVerifier::create).expectNext(0L).verifyComplete();
+        index.add(tenant, List.of()).as(StepVerifier::create).verifyComplete();
+    }
+
+    @Test
+    void findsTheRelevantPassageWithRealEmbeddings() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        List<String> texts = List.of(
+                "To reset your password, open Settings, choose Security and click 'Reset password'.",
+                "Our office in Lisbon is open from 9 am to 6 pm on weekdays.",
+                "Invoices are sent on the first business day of every month.");
+        embedder.embedAll(texts)
+                .map(vectors -> IntStream.range(0, texts.size()).mapToObj(i -> new VectorChunk(doc, i, texts.get(i), vectors.get(i))).toList())
+                .flatMap(chunks -> index.add(tenant, chunks))
+                .then(embedder.embed("How can I change my password?"))
+                .flatMap(question -> index.search(tenant, question, 3, 0.0, Set.of()))
+                .as(StepVerifier::create)
+                .assertNext(matches -> {
+                    assertThat(matches).hasSize(3);
+                    assertThat(matches.get(0).chunkIndex()).isZero();
+                    assertThat(matches.get(0).score()).isGreaterThan(matches.get(1).score() + 0.1);
+                })
+                .verifyComplete();
+    }
+
+    @Test
+    void isAvailableWhileChromaRuns() {
+        index.isAvailable().as(StepVerifier::create).expectNext(true).verifyComplete();
+    }
+
+    static float[] basis(int axis) {
+        float[] vector = new float[384];
+        vector[axis] = 1f;
+        return vector;
+    }
+
+    static float[] negative(int axis) {
+        float[] vector = new float[384];
+        vector[axis] = -1f;
+        return vector;
+    }
+
+    static float[] mix(int a, int b) {
+        float[] vector = new float[384];
+        vector[a] = (float) Math.sqrt(0.5);
+        vector[b] = (float) Math.sqrt(0.5);
+        return vector;
+    }
+
+    private static String jsonVector(float[] vector) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < vector.length; i++) {
+            json.append(i == 0 ? "" : ",").append(vector[i]);
+        }
+        return json.append(']').toString();
+    }
+
+    private static final String DATABASE = "/api/v2/tenants/default_tenant/databases/default_database/";
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    private static String collectionId(String name) {
+        String body = send(HttpRequest.newBuilder(uri("collections/" + name)).GET()).body();
+        return tools.jackson.databind.json.JsonMapper.shared().readTree(body).get("id").asString();
+    }
+
+    private static int collectionStatus(String name) {
+        return send(HttpRequest.newBuilder(uri("collections/" + name)).GET()).statusCode();
+    }
+
+    private static void post(String path, String json) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    }
+
+    private static void delete(String path) {
+        assertThat(send(HttpRequest.newBuilder(uri(path)).DELETE()).statusCode()).isEqualTo(200);
+    }
+
+    private static URI uri(String path) {
+        return URI.create(ChromaServer.get().url() + DATABASE + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
