@@ -120,6 +120,18 @@ class ChatApiTest extends IntegrationTest {
     }
 
     @Test
+    void keepAlivesFlowWhileTheModelIsSilent() {
+        Account owner = api.signup("Keep alive");
+        upload(owner, "wait.txt", "The night train to the coast departs at eleven.");
+        OLLAMA.answer("Eleven.").firstTokenDelay(Duration.ofMillis(2500));
+        List<ServerSentEvent<JsonNode>> events = askWithComments(owner, Map.of("question", "When does the night train depart?"))
+                .collectList().block(Duration.ofSeconds(30));
+        assertThat(events).anySatisfy(event -> assertThat(event.comment()).isEqualTo("keep-alive"));
+        assertThat(events).extracting(ServerSentEvent::event).filteredOn(java.util.Objects::nonNull)
+                .containsExactly("conversation", "sources", "token", "done");
+    }
+
+    @Test
     void aStalledModelEndsWithATimeoutErrorEvent() {
         Account owner = api.signup("Stall");
         upload(owner, "stall.txt", "The clock tower chimes at noon and at midnight.");
@@ -262,6 +274,10 @@ class ChatApiTest extends IntegrationTest {
     }
 
     private Flux<ServerSentEvent<JsonNode>> ask(Account account, Map<String, Object> body) {
+        return askWithComments(account, body).filter(event -> event.event() != null);
+    }
+
+    private Flux<ServerSentEvent<JsonNode>> askWithComments(Account account, Map<String, Object> body) {
         return http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, account.bearer())
                 .accept(MediaType.TEXT_EVENT_STREAM).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange()

@@ -48,6 +48,7 @@ public abstract class IntegrationTest {
         registry.add("docqa.upload.max-parts", () -> "3");
         registry.add("docqa.chat.max-concurrent-generations", () -> "2");
         registry.add("docqa.chat.max-queued-generations", () -> "2");
+        registry.add("docqa.chat.keep-alive-interval", () -> "1s");
     }
 
     @BeforeEach
