@@ -1,6 +1,5 @@
 package io.docqa.document;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +64,7 @@ class DocumentIngestion {
             return Flux.error(tooLarge());
         }
         AtomicLong files = new AtomicLong();
+        AtomicLong parts = new AtomicLong();
         return request.bodyToFlux(PartEvent.class)
                 .windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, events) -> {
@@ -72,14 +72,15 @@ class DocumentIngestion {
                         return events.thenMany(Flux.empty());
                     }
                     PartEvent head = first.get();
-                    if (!(head instanceof FilePartEvent file) || !"file".equals(head.name())) {
-                        return events.doOnNext(event -> DataBufferUtils.release(event.content())).thenMany(Flux.empty());
+                    boolean isFile = head instanceof FilePartEvent && "file".equals(head.name());
+                    if ((isFile ? files.incrementAndGet() : 0) > limits.maxParts() || parts.incrementAndGet() > 2L * limits.maxParts()) {
+                        return discard(events).thenMany(Flux.error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "too_many_files",
+                                "At most " + limits.maxParts() + " files per upload")));
                     }
-                    if (files.incrementAndGet() > limits.maxParts()) {
-                        return events.doOnNext(event -> DataBufferUtils.release(event.content()))
-                                .thenMany(Flux.error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "too_many_files",
-                                        "At most " + limits.maxParts() + " files per upload")));
+                    if (!isFile) {
+                        return discard(events).thenMany(Flux.empty());
                     }
+                    FilePartEvent file = (FilePartEvent) head;
                     String declaredType = head.headers().getContentType() == null ? null : head.headers().getContentType().toString();
                     return ingestFile(caller.tenantId(), ContentSniffer.safeFilename(file.filename()), declaredType,
                             events.map(PartEvent::content));
@@ -160,9 +161,10 @@ class DocumentIngestion {
      * either; a failure of ours leaves a failed document, with its vectors marked for removal if Chroma is away.
      */
     private Mono<Void> abandon(TenantId tenant, UUID id, Throwable error) {
-        ApiException problem = error == null ? null : DocumentErrors.toProblem(error) instanceof ApiException api ? api : null;
-        boolean rejected = problem != null && problem.status().is4xxClientError();
-        String reason = error == null ? "The upload was interrupted" : problem != null ? problem.getMessage() : "The ingestion failed";
+        Throwable problem = error == null ? null : DocumentErrors.toProblem(error);
+        boolean rejected = problem instanceof ApiException api && api.status().is4xxClientError();
+        String reason = error == null ? "The upload was interrupted"
+                : problem instanceof ApiException api ? api.getMessage() : "The ingestion failed";
         Mono<Void> rows = rejected ? documents.delete(tenant, id).then() : documents.fail(tenant, id, reason, false).then();
         return index.removeDocument(tenant, id)
                 .then(rows)
@@ -170,6 +172,10 @@ class DocumentIngestion {
                     log.warn("Vectors of document {} could not be removed now; the recovery sweep will retry", id);
                     return documents.fail(tenant, id, reason, true).then();
                 });
+    }
+
+    private static Mono<Void> discard(Flux<PartEvent> events) {
+        return events.doOnNext(event -> DataBufferUtils.release(event.content())).then();
     }
 
     private static List<VectorChunk> vectorChunks(UUID documentId, List<TextChunk> batch, List<float[]> vectors) {
