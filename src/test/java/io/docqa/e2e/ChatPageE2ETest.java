@@ -1,0 +1,220 @@
+package io.docqa.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.http.MediaType;
+import io.docqa.support.Api;
+import io.docqa.support.IntegrationTest;
+import io.docqa.support.Uploads;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The chat page in a real browser (headless Chromium) against the running service with real PostgreSQL and Chroma
+ * and the fake Ollama. Screenshots of the main screens go to {@code target/e2e-screenshots/}.
+ */
+class ChatPageE2ETest extends IntegrationTest {
+
+    private static final String PASSWORD = Api.Account.PASSWORD;
+    private static final List<String> CITED_ANSWER = List.of("The", " aurora", " procedure", " starts", " with", " a",
+            " careful", " check", " [", "1", "]", ".", " Every", " team", " reads", " section", " one", " first", " [1]", ".");
+
+    @TempDir
+    Path files;
+
+    private Browser browser;
+    private ChatPage page;
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browser.open(1280, 860);
+        page = new ChatPage(browser, "http://127.0.0.1:" + port);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void aPersonSignsUpUploadsAsksStopsAndSignsOut() throws IOException {
+        page.open();
+        browser.screenshot("01-login");
+
+        String email = Api.uniqueEmail("e2e");
+        page.signUp("Aurora Labs", email, PASSWORD);
+        assertThat(page.signedInAs()).isEqualTo(email);
+
+        Path file = write("aurora.txt", Uploads.prose("aurora procedure", 30));
+        page.recordUploadProgress();
+        page.upload(file);
+        String document = page.awaitDocument("aurora.txt", "ready");
+        assertThat(document).containsPattern("[1-9]\\d* chunks");
+        List<String> progress = page.uploadProgress();
+        assertThat(progress).as("upload states, fed by the progress events")
+                .anySatisfy(state -> assertThat(state).matches("aurora\\.txt\\|Read.* · [1-9]\\d* chunks? embedded"))
+                .last().asString().matches("aurora\\.txt\\|Ready · [1-9]\\d* chunks");
+        List<Long> bar = page.uploadBar("aurora.txt");
+        assertThat(bar).hasSize(2);
+        assertThat(bar.get(0)).as("progress bar full at the end").isEqualTo(bar.get(1)).isEqualTo(Files.size(file));
+        browser.screenshot("02-documents-ready");
+
+        OLLAMA.answer(CITED_ANSWER.toArray(String[]::new)).tokenDelay(Duration.ofMillis(150));
+        page.ask("How does the aurora procedure work?");
+        List<Integer> lengths = page.sampleAnswerWhileStreaming(Duration.ofMillis(60), Duration.ofSeconds(30));
+        page.awaitAnswerState("done");
+        assertThat(lengths).as("answer length sampled while streaming").isSorted();
+        assertThat(lengths.stream().distinct().filter(length -> length > 0).count())
+                .as("distinct non-empty lengths seen while streaming: tokens arrive one after another, " + lengths)
+                .isGreaterThanOrEqualTo(4);
+        assertThat(page.answerText()).isEqualTo(String.join("", CITED_ANSWER).replace("[1]", "1"));
+        assertThat(page.citations()).hasSize(2).allSatisfy(citation -> assertThat(citation.getText()).isEqualTo("1"));
+        assertThat(page.sources()).isNotEmpty();
+        browser.screenshot("03-answer-with-citations");
+        assertThat(page.openCitation(page.citations().get(0))).startsWith("[1] aurora.txt").contains("aurora procedure");
+        browser.screenshot("04-citation-passage");
+        page.closePassage();
+
+        OLLAMA.answer(manyTokens(400)).tokenDelay(Duration.ofMillis(100));
+        page.ask("Tell me everything about the aurora procedure.");
+        page.awaitAnswerLongerThan(20);
+        page.stop();
+        page.awaitAnswerState("stopped");
+        int atStop = page.answerText().length();
+        assertThat(OLLAMA.awaitClientDisconnect(Duration.ofSeconds(10)))
+                .as("stopping in the page cancels the generation at the model").isTrue();
+        sleep(Duration.ofMillis(800));
+        assertThat(page.answerText()).as("no token after stop").hasSize(atStop);
+        assertThat(page.answerStatus()).isEqualTo("Stopped.");
+        assertThat(page.askEnabled()).isTrue();
+        assertThat(page.conversationTitles()).contains("How does the aurora procedure work?");
+        browser.screenshot("05-answer-stopped");
+
+        String refreshToken = page.refreshTokenInSession();
+        assertThat(refreshToken).isNotBlank();
+        page.signOut();
+        assertThat(page.appVisible()).isFalse();
+        assertThat(page.refreshTokenInSession()).isNull();
+        http.post().uri("/api/v1/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("refresh_token", refreshToken))
+                .exchange()
+                .expectStatus().isUnauthorized();
+        browser.screenshot("06-signed-out");
+        assertNoContentSecurityPolicyViolations();
+    }
+
+    @Test
+    void thePageWorksAtPhoneWidth() throws IOException {
+        browser.resize(390, 844);
+        page.open();
+        page.signUp("Pocket", Api.uniqueEmail("phone"), PASSWORD);
+        assertThat(fitsTheWidth()).as("no sideways scrolling at 390 px").isTrue();
+
+        page.showPanel("show-documents");
+        page.upload(write("aurora.txt", Uploads.prose("aurora procedure", 8)));
+        page.awaitDocument("aurora.txt", "ready");
+        browser.screenshot("07-phone-documents");
+
+        page.showPanel("show-chat");
+        OLLAMA.answer(CITED_ANSWER.toArray(String[]::new)).tokenDelay(Duration.ofMillis(10));
+        page.ask("How does the aurora procedure work?");
+        page.awaitAnswerState("done");
+        assertThat(page.citations()).isNotEmpty();
+        assertThat(fitsTheWidth()).as("no sideways scrolling with an answer").isTrue();
+        browser.screenshot("08-phone-chat");
+
+        page.showPanel("show-conversations");
+        assertThat(page.conversationTitles()).containsExactly("How does the aurora procedure work?");
+        browser.screenshot("09-phone-history");
+        assertNoContentSecurityPolicyViolations();
+    }
+
+    @Test
+    void errorsAreExplainedInPlainWords() throws IOException {
+        Api.Account account = api.signup("Errors");
+        page.open();
+        page.logIn(account.email(), "not the password");
+        assertThat(page.authError()).contains("The email or password is not right.");
+
+        page.logIn(account.email(), Api.Account.PASSWORD);
+        page.awaitSignedIn();
+        page.upload(write("notes.exe", "MZ not a document"));
+        String rejected = page.waitFor(driver -> {
+            List<WebElement> failed = driver.findElements(By.cssSelector("[data-testid=upload][data-state=failed] [data-testid=upload-status]"));
+            return failed.isEmpty() || failed.get(0).getText().isEmpty() ? null : failed.get(0).getText();
+        });
+        assertThat(rejected).contains("This file type is not supported");
+
+        page.upload(write("aurora.txt", Uploads.prose("aurora procedure", 8)));
+        page.awaitDocument("aurora.txt", "ready");
+        OLLAMA.models("some-other-model:1b");
+        page.ask("How does the aurora procedure work?");
+        page.awaitAnswerState("error");
+        assertThat(page.answerStatus()).contains("The chat model is not installed on the model server");
+        browser.screenshot("10-errors");
+    }
+
+    @Test
+    void theApiExplorerShowsEveryOperationUnderTheSameStrictPolicy() {
+        browser.driver().get("http://127.0.0.1:" + port + "/docs");
+        long described = page.waitFor(driver -> {
+            Object count = page.script("return document.querySelectorAll('.opblock').length;");
+            return count instanceof Number n && n.longValue() > 0 ? n.longValue() : null;
+        });
+        JsonNode description = http.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        long operations = description.path("paths").values().stream().mapToLong(path -> path.propertyNames().stream()
+                .filter(name -> List.of("get", "put", "post", "delete", "patch").contains(name)).count()).sum();
+        assertThat(described).as("operations shown by Swagger UI").isEqualTo(operations);
+        assertThat(browser.driver().findElement(By.cssSelector(".scheme-container .authorize")).isDisplayed())
+                .as("the bearer scheme offers an Authorize button").isTrue();
+        browser.screenshot("11-api-explorer");
+        assertNoContentSecurityPolicyViolations();
+    }
+
+    private boolean fitsTheWidth() {
+        return (Boolean) page.script("return document.documentElement.scrollWidth <= window.innerWidth;");
+    }
+
+    private void assertNoContentSecurityPolicyViolations() {
+        List<String> errors = browser.consoleErrors();
+        assertThat(errors).as("console errors").noneMatch(message -> message.contains("Content Security Policy"));
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(files.resolve(name), content);
+    }
+
+    private static String[] manyTokens(int count) {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tokens.add(" word" + i);
+        }
+        return tokens.toArray(String[]::new);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
