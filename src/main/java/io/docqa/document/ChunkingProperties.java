@@ -3,13 +3,26 @@ package io.docqa.document;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Chunk size and overlap in characters. */
+/**
+ * How text is cut for embedding: chunks of at most {@code size} characters, each repeating about {@code overlap}
+ * characters of the one before. 800/100 keeps a chunk within all-MiniLM-L6-v2's 256-token window for English prose.
+ */
 @ConfigurationProperties("docqa.chunking")
 record ChunkingProperties(@DefaultValue("800") int size, @DefaultValue("100") int overlap) {
 
+    static final int MIN_SIZE = 10;
+    static final int MAX_SIZE = 100_000;
+
     ChunkingProperties {
-        if (size < 50 || overlap < 0 || overlap >= size / 2) {
-            throw new IllegalArgumentException("docqa.chunking needs size >= 50 and 0 <= overlap < size / 2");
+        if (size < MIN_SIZE || size > MAX_SIZE) {
+            throw new IllegalArgumentException("docqa.chunking.size must be between " + MIN_SIZE + " and " + MAX_SIZE + ", was " + size);
         }
+        if (overlap < 0 || overlap >= size) {
+            throw new IllegalArgumentException("docqa.chunking.overlap must be at least 0 and less than the size, was " + overlap);
+        }
+    }
+
+    static ChunkingProperties defaults() {
+        return new ChunkingProperties(800, 100);
     }
 }

@@ -1,63 +1,62 @@
 package io.docqa.document;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
-import org.apache.poi.xwpf.extractor.XWPFWordExtractor;
-import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
+import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-/** Extracts the text of PDF and DOCX files with PDFBox and POI, on a bounded scheduler of its own. */
+/**
+ * Extracts the text of a whole-file document (PDF with PDFBox, DOCX with POI) from a spooled file, a page or a few
+ * paragraphs at a time, on its own bounded scheduler. Damaged files and files without any text end the stream with
+ * an {@link UnreadableContentException} whose message a user can read.
+ */
 @Component
 class DocumentParser implements DisposableBean {
 
-    private final Scheduler scheduler = Schedulers.newBoundedElastic(
-            Runtime.getRuntime().availableProcessors(), 64, "document-parse");
+    private static final int MAX_REASON = 200;
+    private static final Pattern CLASS_NAMES = Pattern.compile("(?:[\\w$]+\\.)*[\\w$]*(?:Exception|Error)\\b:?");
+    private static final Pattern PATHS = Pattern.compile("(?:[A-Za-z]:)?(?:[/\\\\][^\\s/\\\\]+){2,}[/\\\\]?");
 
-    Mono<String> parse(Path file, DocumentKind kind) {
-        Callable<String> extraction = switch (kind) {
-            case PDF -> () -> pdf(file);
-            case DOCX -> () -> docx(file);
-            default -> throw new IllegalArgumentException(kind + " is read as a stream");
+    private final Scheduler scheduler;
+
+    DocumentParser() {
+        this(Runtime.getRuntime().availableProcessors(), 64);
+    }
+
+    DocumentParser(int threads, int queuedTasks) {
+        this.scheduler = Schedulers.newBoundedElastic(threads, queuedTasks, "document-parse");
+    }
+
+    Flux<String> parse(Path file, DocumentKind kind) {
+        Flux<String> text = switch (kind) {
+            case PDF -> Flux.generate(() -> PdfPages.open(file), PdfPages::next, PdfPages::close);
+            case DOCX -> Flux.generate(() -> DocxBody.open(file), DocxBody::next, DocxBody::close);
+            default -> Flux.error(new IllegalArgumentException(kind + " is not a whole-file format"));
         };
-        String label = kind == DocumentKind.PDF ? "PDF" : "DOCX";
-        return Mono.fromCallable(extraction)
-                .subscribeOn(scheduler)
-                .onErrorMap(error -> !(error instanceof UnreadableContentException) && !(error instanceof java.util.concurrent.RejectedExecutionException),
-                        error -> new UnreadableContentException("The " + label + " file could not be read: it is damaged or not a real " + label))
-                .flatMap(text -> text.isBlank()
-                        ? Mono.error(new UnreadableContentException("The " + label + " file contains no extractable text"))
-                        : Mono.just(text));
-    }
-
-    private static String pdf(Path file) throws IOException {
-        try (PDDocument document = Loader.loadPDF(file.toFile())) {
-            if (document.isEncrypted()) {
-                throw new UnreadableContentException("The PDF file is encrypted");
-            }
-            return new PDFTextStripper().getText(document);
-        }
-    }
-
-    private static String docx(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file); XWPFDocument document = new XWPFDocument(in);
-                XWPFWordExtractor extractor = new XWPFWordExtractor(document)) {
-            return extractor.getText();
-        }
+        return text.subscribeOn(scheduler);
     }
 
     @Override
     public void destroy() {
         scheduler.dispose();
+    }
+
+    /** The gist of a library's message, without class names or file paths. */
+    static String reason(Throwable error, Path file) {
+        String message = error.getMessage();
+        if (message == null) {
+            return "";
+        }
+        message = message.replace(file.toString(), "").replace(file.getFileName().toString(), "");
+        message = PATHS.matcher(CLASS_NAMES.matcher(message).replaceAll("")).replaceAll("");
+        message = message.replaceAll("\\s+", " ").strip();
+        if (message.length() > MAX_REASON) {
+            message = message.substring(0, MAX_REASON) + "…";
+        }
+        return message.isEmpty() ? "" : ": " + message;
     }
 }

@@ -1,41 +1,54 @@
 package io.docqa.document;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Writes a file's bytes to a temporary file for formats that need the whole file; the file is always deleted. */
+/**
+ * Writes a stream of bytes to a private temporary file (non-blocking, through an AsynchronousFileChannel), hands the
+ * file to a reader once it is complete, and deletes it when the reader completes, fails or is cancelled.
+ */
 final class Spool {
+
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
 
     private Spool() {
     }
 
-    static <T> Flux<T> spooled(Flux<DataBuffer> bytes, Function<Path, Publisher<T>> use) {
+    /** Spools without a limit of its own: for bytes already bounded upstream (see {@link ByteStreamMeter}). */
+    static <T> Flux<T> spooled(Flux<DataBuffer> bytes, Function<Path, ? extends Publisher<T>> reader) {
+        return spooled(bytes, Long.MAX_VALUE, reader);
+    }
+
+    /** Fails with {@link TooLargeException} as soon as more than {@code maxBytes} arrive. */
+    static <T> Flux<T> spooled(Flux<DataBuffer> bytes, long maxBytes, Function<Path, ? extends Publisher<T>> reader) {
         return Flux.usingWhen(
-                Mono.fromCallable(() -> Files.createTempFile("docqa-upload-", ".part")).subscribeOn(Schedulers.boundedElastic()),
-                file -> DataBufferUtils.write(bytes, file).thenMany(Flux.defer(() -> use.apply(file))),
+                Mono.fromCallable(() -> Files.createTempFile("docqa-spool-", ".tmp")).subscribeOn(Schedulers.boundedElastic()),
+                file -> DataBufferUtils.write(ByteStreamMeter.limit(bytes, maxBytes), file)
+                        .thenMany(Flux.defer(() -> reader.apply(file))),
                 Spool::delete,
                 (file, error) -> delete(file),
                 Spool::delete);
     }
 
     private static Mono<Void> delete(Path file) {
-        return Mono.<Void>fromRunnable(() -> {
+        return Mono.fromRunnable(() -> {
             try {
                 Files.deleteIfExists(file);
             }
             catch (IOException e) {
-                throw new UncheckedIOException(e);
+                log.warn("Could not delete the spool file {}: {}", file, e.toString());
             }
-        }).subscribeOn(Schedulers.boundedElastic());
+        }).subscribeOn(Schedulers.boundedElastic()).then();
     }
 }

@@ -6,130 +6,218 @@ import java.util.List;
 import reactor.core.publisher.Flux;
 
 /**
- * Cuts streaming text into chunks of at most {@code size} characters, preferring a paragraph break, then a sentence
- * end, then a space; consecutive chunks overlap by about {@code overlap} characters, starting at a word. Only a window
- * of about two chunks is held, whatever the length of the text.
+ * Cuts a stream of text into overlapping chunks while holding no more than one chunk's worth of it. A chunk ends, in
+ * order of preference, at a paragraph break, at the end of a sentence, between words, and only as a last resort
+ * inside a word; paragraph and sentence ends count only in the second half of the window, so chunks stay near full
+ * size. The next chunk repeats up to {@code overlap} characters before the cut, starting at a sentence or a word. Whitespace is
+ * normalised: a run with two or more line breaks becomes a paragraph break, one line break stays, anything else is
+ * one space; other control characters are dropped. The result does not depend on how the input is split into pieces.
  */
 final class TextChunker {
 
+    private static final int SLICE = 8192;
+    private static final String CLOSERS = "\"')]}\u2019\u201D\u00BB";
+
     private final int size;
     private final int overlap;
-    private final StringBuilder window = new StringBuilder();
+    private final StringBuilder window;
+    /** How many characters at the start of the window were already part of the previous chunk. */
     private int carried;
     private int index;
-    private boolean lastWasSpace = true;
-    private int newlines = 2;
+    private boolean pendingSpace;
+    private int pendingNewlines;
+    private boolean afterCarriageReturn;
 
-    private TextChunker(ChunkingProperties properties) {
+    TextChunker(ChunkingProperties properties) {
         this.size = properties.size();
-        this.overlap = properties.overlap();
+        this.overlap = Math.min(properties.overlap(), properties.size() - 3);
+        this.window = new StringBuilder(size + 3);
     }
 
     static Flux<TextChunk> chunk(Flux<String> text, ChunkingProperties properties) {
         return Flux.defer(() -> {
             TextChunker chunker = new TextChunker(properties);
-            return text.concatMapIterable(chunker::feed).concatWith(Flux.defer(() -> Flux.fromIterable(chunker.finish())));
+            return text.concatMapIterable(TextChunker::slices, 1)
+                    .concatMapIterable(chunker::feed, 1)
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(chunker.finish())));
         });
     }
 
+    /** Long pieces are fed in slices so that the chunks made from one step stay few. */
+    private static List<String> slices(String piece) {
+        if (piece.length() <= SLICE) {
+            return List.of(piece);
+        }
+        List<String> slices = new ArrayList<>(piece.length() / SLICE + 1);
+        for (int start = 0; start < piece.length(); start += SLICE) {
+            slices.add(piece.substring(start, Math.min(piece.length(), start + SLICE)));
+        }
+        return slices;
+    }
 
-    private List<TextChunk> feed(String piece) {
-        List<TextChunk> chunks = new ArrayList<>();
+    List<TextChunk> feed(String piece) {
+        List<TextChunk> chunks = new ArrayList<>(2);
         for (int i = 0; i < piece.length(); i++) {
-            append(piece.charAt(i));
-            if (window.length() >= size + size / 2) {
-                cut(chunks);
-            }
+            accept(piece.charAt(i), chunks);
         }
         return chunks;
     }
 
-    private List<TextChunk> finish() {
-        List<TextChunk> chunks = new ArrayList<>();
-        while (window.length() > size) {
-            cut(chunks);
-        }
-        if (window.length() > carried) {
-            emit(window.toString(), chunks);
+    List<TextChunk> finish() {
+        List<TextChunk> chunks = new ArrayList<>(1);
+        if (!isBlankFrom(carried)) {
+            chunks.add(new TextChunk(index++, window.toString().strip()));
         }
         window.setLength(0);
+        carried = 0;
         return chunks;
     }
 
-    /** Normalises as it appends: runs of blanks become one space, at most one empty line between paragraphs. */
-    private void append(char c) {
-        if (c == '\r') {
-            return;
-        }
-        if (c == '\n') {
-            if (newlines < 2) {
-                trimTrailingSpace();
-                window.append('\n');
-                newlines++;
-            }
-            lastWasSpace = true;
-            return;
-        }
-        if (Character.isWhitespace(c) || c == '\u00A0') {
-            if (!lastWasSpace) {
-                window.append(' ');
-                lastWasSpace = true;
-            }
-            return;
-        }
-        window.append(c);
-        lastWasSpace = false;
-        newlines = 0;
+    /** The characters held right now: at most size between two calls, whatever the input. */
+    int bufferedChars() {
+        return window.length();
     }
 
-    private void trimTrailingSpace() {
-        if (window.length() > 0 && window.charAt(window.length() - 1) == ' ') {
-            window.setLength(window.length() - 1);
+    private void accept(char c, List<TextChunk> chunks) {
+        if (c == '\n' && afterCarriageReturn) {
+            afterCarriageReturn = false;
+            return;
+        }
+        afterCarriageReturn = c == '\r';
+        if (c == '\n' || c == '\r' || c == '\u2028' || c == '\u0085' || c == '\u000B') {
+            pendingSpace = true;
+            pendingNewlines++;
+        }
+        else if (c == '\u2029' || c == '\f') {
+            pendingSpace = true;
+            pendingNewlines += 2;
+        }
+        else if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+            pendingSpace = true;
+        }
+        else if (!Character.isISOControl(c)) {
+            if (pendingSpace && window.length() > 0) {
+                window.append(pendingNewlines >= 2 ? "\n\n" : pendingNewlines == 1 ? "\n" : " ");
+            }
+            pendingSpace = false;
+            pendingNewlines = 0;
+            window.append(c);
+            while (window.length() > size) {
+                chunks.add(cut());
+            }
         }
     }
 
-    private void cut(List<TextChunk> chunks) {
-        int end = splitPoint();
-        emit(window.substring(0, end), chunks);
-        int next = Math.max(end - overlap, 0);
-        while (next < end && !Character.isWhitespace(window.charAt(next))) {
-            next++;
+    private TextChunk cut() {
+        int fresh = carried;
+        while (isSpace(window.charAt(fresh))) {
+            fresh++;
         }
-        while (next < end && Character.isWhitespace(window.charAt(next))) {
-            next++;
+        int minCut = fresh + 1;
+        int half = Math.max(minCut, size / 2);
+        int end = paragraphEnd(half);
+        if (end < 0) {
+            end = sentenceEnd(half);
         }
-        if (next >= end) {
-            next = end;
+        if (end < 0) {
+            end = lastSpace(minCut);
         }
+        if (end < 0) {
+            end = Character.isHighSurrogate(window.charAt(size - 1)) ? Math.max(minCut, size - 1) : size;
+        }
+        TextChunk chunk = new TextChunk(index++, window.substring(0, end).strip());
+        int next = nextStart(end);
         window.delete(0, next);
-        carried = end - next;
+        int blank = 0;
+        while (blank < window.length() && isSpace(window.charAt(blank))) {
+            blank++;
+        }
+        window.delete(0, blank);
+        carried = Math.max(0, end - next - blank);
+        return chunk;
     }
 
-    private int splitPoint() {
-        int limit = Math.min(size, window.length());
-        int floor = limit / 2;
-        int paragraph = window.lastIndexOf("\n\n", limit - 2);
-        if (paragraph >= floor) {
-            return paragraph + 2;
-        }
-        for (int i = limit - 1; i >= floor; i--) {
-            char c = window.charAt(i);
-            if ((c == ' ' || c == '\n') && i > 0 && ".!?".indexOf(window.charAt(i - 1)) >= 0) {
-                return i + 1;
+    private int paragraphEnd(int from) {
+        for (int i = Math.min(size, window.length() - 2); i >= from; i--) {
+            if (window.charAt(i) == '\n' && window.charAt(i + 1) == '\n') {
+                return i;
             }
         }
-        for (int i = limit - 1; i >= floor; i--) {
-            if (Character.isWhitespace(window.charAt(i))) {
-                return i + 1;
-            }
-        }
-        return limit;
+        return -1;
     }
 
-    private void emit(String text, List<TextChunk> chunks) {
-        String trimmed = text.strip();
-        if (!trimmed.isEmpty()) {
-            chunks.add(new TextChunk(index++, trimmed));
+    private int sentenceEnd(int from) {
+        for (int i = size; i >= from; i--) {
+            if (isSpace(window.charAt(i))) {
+                int k = i - 1;
+                while (k > 0 && CLOSERS.indexOf(window.charAt(k)) >= 0) {
+                    k--;
+                }
+                if (isSentenceEnd(window.charAt(k))) {
+                    return i;
+                }
+            }
         }
+        return -1;
+    }
+
+    private int lastSpace(int from) {
+        for (int i = size; i >= from; i--) {
+            if (isSpace(window.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where the next chunk starts: the first sentence that starts within the overlap before the cut while keeping at
+     * least half of it, else the first word that does, else the cut itself.
+     */
+    private int nextStart(int end) {
+        int from = Math.max(1, end - overlap);
+        for (int i = from; i <= end - overlap / 2 && i < end; i++) {
+            if (isWordStart(i) && isSentenceStart(i)) {
+                return i;
+            }
+        }
+        for (int i = from; i < end; i++) {
+            if (isWordStart(i)) {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    private boolean isWordStart(int i) {
+        return !isSpace(window.charAt(i)) && isSpace(window.charAt(i - 1));
+    }
+
+    private boolean isSentenceStart(int i) {
+        if (window.charAt(i - 1) == '\n') {
+            return true;
+        }
+        int k = i - 2;
+        while (k > 0 && CLOSERS.indexOf(window.charAt(k)) >= 0) {
+            k--;
+        }
+        return k >= 0 && isSentenceEnd(window.charAt(k));
+    }
+
+    private static boolean isSentenceEnd(char c) {
+        return c == '.' || c == '!' || c == '?' || c == '\u2026';
+    }
+
+    private boolean isBlankFrom(int from) {
+        for (int i = from; i < window.length(); i++) {
+            if (!isSpace(window.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\n';
     }
 }

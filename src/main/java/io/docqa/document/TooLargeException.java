@@ -1,12 +1,12 @@
 package io.docqa.document;
 
-/** A file crossed the size limit; raised as soon as it does, so no more of it is read. */
+/** More bytes arrived than the limit allows; raised as soon as the limit is crossed. */
 class TooLargeException extends RuntimeException {
 
     private final long limit;
 
     TooLargeException(long limit) {
-        super("larger than " + limit + " bytes", null, false, false);
+        super("larger than the limit of " + limit + " bytes", null, false, false);
         this.limit = limit;
     }
 

@@ -1,6 +1,6 @@
 package io.docqa.document;
 
-/** The file is of a type the service does not read, or its bytes do not match its name. */
+/** The upload is not a kind of document we accept, or its bytes are not what its name says: a 415. */
 class UnsupportedDocumentException extends RuntimeException {
 
     UnsupportedDocumentException(String reason) {

@@ -6,23 +6,29 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.SynchronousSink;
+import reactor.core.publisher.Mono;
 
 /**
- * Decodes UTF-8 incrementally: a character split across two buffers is carried over to the next one. Invalid UTF-8
- * and NUL characters (binary content) fail with {@link UnreadableContentException}.
+ * Decodes a stream of bytes as UTF-8, one buffer at a time: the bytes of a character split across two buffers are
+ * carried over to the next. Invalid UTF-8, a truncated last character and NUL bytes (binary content posing as text)
+ * end the stream with {@link UnreadableContentException}. A leading byte order mark is dropped. Every buffer is
+ * released, whether it was decoded or the stream was cancelled or failed.
  */
 final class Utf8Decoder {
+
+    private static final byte[] NOTHING = new byte[0];
 
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private byte[] carried = new byte[0];
-    private boolean first = true;
+    private byte[] carry = NOTHING;
+    private long decodedBytes;
+    private boolean atStart = true;
 
     private Utf8Decoder() {
     }
@@ -30,61 +36,57 @@ final class Utf8Decoder {
     static Flux<String> decode(Flux<DataBuffer> bytes) {
         return Flux.defer(() -> {
             Utf8Decoder state = new Utf8Decoder();
-            return bytes.<String>handle(state::next).concatWith(Flux.defer(state::finish));
+            return bytes.<String>handle((buffer, sink) -> {
+                String text;
+                try {
+                    text = state.next(buffer);
+                }
+                catch (UnreadableContentException e) {
+                    sink.error(e);
+                    return;
+                }
+                finally {
+                    DataBufferUtils.release(buffer);
+                }
+                if (!text.isEmpty()) {
+                    sink.next(text);
+                }
+            }).concatWith(Mono.defer(state::finish)).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
         });
     }
 
-    private void next(DataBuffer buffer, SynchronousSink<String> sink) {
-        byte[] input;
-        try {
-            input = new byte[carried.length + buffer.readableByteCount()];
-            System.arraycopy(carried, 0, input, 0, carried.length);
-            buffer.read(input, carried.length, buffer.readableByteCount());
-        }
-        finally {
-            DataBufferUtils.release(buffer);
-        }
-        ByteBuffer in = ByteBuffer.wrap(input);
-        CharBuffer out = CharBuffer.allocate(input.length);
+    private String next(DataBuffer buffer) {
+        int length = buffer.readableByteCount();
+        byte[] bytes = Arrays.copyOf(carry, carry.length + length);
+        buffer.read(bytes, carry.length, length);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
         CoderResult result = decoder.decode(in, out, false);
         if (result.isError()) {
-            sink.error(notUtf8());
-            return;
+            throw new UnreadableContentException("The file is not valid UTF-8 text (invalid bytes at byte "
+                    + (decodedBytes + in.position()) + ")");
         }
-        carried = new byte[in.remaining()];
-        in.get(carried);
-        emit(out, sink);
+        carry = in.hasRemaining() ? Arrays.copyOfRange(bytes, in.position(), bytes.length) : NOTHING;
+        decodedBytes += in.position();
+        return checked(out.flip());
     }
 
-    private Flux<String> finish() {
-        CharBuffer out = CharBuffer.allocate(carried.length + 1);
-        CoderResult result = decoder.decode(ByteBuffer.wrap(carried), out, true);
-        if (result.isError() || decoder.flush(out).isError()) {
-            return Flux.error(notUtf8());
-        }
-        out.flip();
-        return out.hasRemaining() ? Flux.just(out.toString()) : Flux.empty();
-    }
-
-    private void emit(CharBuffer out, SynchronousSink<String> sink) {
-        out.flip();
-        String text = out.toString();
-        if (first && !text.isEmpty()) {
-            first = false;
-            if (text.charAt(0) == '\uFEFF') {
-                text = text.substring(1);
+    private String checked(CharBuffer chars) {
+        if (atStart && chars.hasRemaining()) {
+            atStart = false;
+            if (chars.get(chars.position()) == '\uFEFF') {
+                chars.position(chars.position() + 1);
             }
         }
-        if (text.indexOf('\u0000') >= 0) {
-            sink.error(new UnreadableContentException("The file is not text: it contains binary data"));
-            return;
+        String text = chars.toString();
+        if (text.indexOf('\0') >= 0) {
+            throw new UnreadableContentException("The file contains binary data (NUL bytes), not text");
         }
-        if (!text.isEmpty()) {
-            sink.next(text);
-        }
+        return text;
     }
 
-    private static UnreadableContentException notUtf8() {
-        return new UnreadableContentException("The file is not valid UTF-8 text");
+    private Mono<String> finish() {
+        return carry.length == 0 ? Mono.empty()
+                : Mono.error(new UnreadableContentException("The file is not valid UTF-8 text (it ends in the middle of a character)"));
     }
 }
