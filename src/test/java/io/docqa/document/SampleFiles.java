@@ -4,11 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFTable;
 
@@ -20,30 +15,7 @@ final class SampleFiles {
 
     /** One page per list of lines; an empty list makes a page without text. */
     static byte[] pdf(List<List<String>> pages) {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            for (List<String> lines : pages) {
-                PDPage page = new PDPage();
-                document.addPage(page);
-                if (lines.isEmpty()) {
-                    continue;
-                }
-                try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-                    content.beginText();
-                    content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-                    content.newLineAtOffset(50, 700);
-                    for (String line : lines) {
-                        content.showText(line);
-                        content.newLineAtOffset(0, -16);
-                    }
-                    content.endText();
-                }
-            }
-            document.save(out);
-            return out.toByteArray();
-        }
-        catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.docqa.support.Uploads.pdfPages(pages);
     }
 
     static byte[] pdf(String... lines) {

@@ -34,18 +34,28 @@ public final class Uploads {
     }
 
     public static byte[] pdf(String... lines) {
+        return pdfPages(java.util.List.of(java.util.List.of(lines)));
+    }
+
+    /** One page per list of lines; an empty list makes a page without text. */
+    public static byte[] pdfPages(java.util.List<java.util.List<String>> pages) {
         try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            PDPage page = new PDPage();
-            document.addPage(page);
-            try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-                content.beginText();
-                content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-                content.newLineAtOffset(50, 700);
-                for (String line : lines) {
-                    content.showText(line);
-                    content.newLineAtOffset(0, -16);
+            for (java.util.List<String> lines : pages) {
+                PDPage page = new PDPage();
+                document.addPage(page);
+                if (lines.isEmpty()) {
+                    continue;
                 }
-                content.endText();
+                try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+                    content.beginText();
+                    content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
+                    content.newLineAtOffset(50, 700);
+                    for (String line : lines) {
+                        content.showText(line);
+                        content.newLineAtOffset(0, -16);
+                    }
+                    content.endText();
+                }
             }
             document.save(out);
             return out.toByteArray();
