@@ -2,6 +2,9 @@ package io.docqa.ai;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -30,12 +33,18 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
 
     static MiniLmModel load() throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        Path modelFile = Files.createTempFile("docqa-minilm-", ".onnx");
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 InputStream model = resource("all-minilm-l6-v2.onnx");
                 InputStream tokenizer = resource("all-minilm-l6-v2-tokenizer.json")) {
+            // Through a file, not a byte[]: the 90 MB model would need twice that in heap while it is read.
+            Files.copy(model, modelFile, StandardCopyOption.REPLACE_EXISTING);
             options.setIntraOpNumThreads(1);
-            OrtSession session = environment.createSession(model.readAllBytes(), options);
+            OrtSession session = environment.createSession(modelFile.toString(), options);
             return new MiniLmModel(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
+        }
+        finally {
+            Files.deleteIfExists(modelFile);
         }
     }
 
