@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs one benchmark of src/test/java/io/docqa/bench against the packaged service:
+#   bash .ci/bench.sh IngestionBenchmark [--corpus-mb 4 --files 4 --large-mb 20]
+#   bash .ci/bench.sh ChatBenchmark [--tenants 1000 --questions 500 --streams 1000]
+# Needs what the tests need: PostgreSQL on 127.0.0.1:5432 (or DOCQA_TEST_POSTGRES) and Chroma from npm (installed on
+# first use) or DOCQA_TEST_CHROMA_URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name="${1:?usage: bash .ci/bench.sh IngestionBenchmark|ChatBenchmark [options]}"
+shift
+./mvnw -B -q -ntp -DskipTests package
+./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+bash .ci/chroma-local.sh --install-only >/dev/null 2>&1
+exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" "io.docqa.bench.$name" "$@"

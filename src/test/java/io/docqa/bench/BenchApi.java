@@ -1,0 +1,93 @@
+package io.docqa.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The calls of the public API a benchmark makes to set itself up, over the JDK HTTP client. */
+final class BenchApi {
+
+    static final String PASSWORD = "correct horse battery staple";
+
+    private final String baseUrl;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final JsonMapper json = JsonMapper.shared();
+
+    BenchApi(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Signs up a new tenant and answers the owner's access token. */
+    String signup(String tenantName) {
+        String email = "owner-" + UUID.randomUUID() + "@bench.test";
+        JsonNode body = send(HttpRequest.newBuilder(uri("/api/v1/auth/signup"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                        Map.of("tenant_name", tenantName, "email", email, "password", PASSWORD)))), 201);
+        return body.get("access_token").asString();
+    }
+
+    /** Uploads one text file and answers the document once it is indexed. */
+    JsonNode upload(String token, Path file) {
+        String boundary = "bench-" + UUID.randomUUID();
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
+                + "\"\r\nContent-Type: text/plain\r\n\r\n";
+        String tail = "\r\n--" + boundary + "--\r\n";
+        try {
+            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(
+                    HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8),
+                    HttpRequest.BodyPublishers.ofFile(file),
+                    HttpRequest.BodyPublishers.ofString(tail, StandardCharsets.UTF_8));
+            JsonNode answer = send(HttpRequest.newBuilder(uri("/api/v1/documents"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .timeout(Duration.ofHours(1))
+                    .POST(body), 201);
+            JsonNode document = answer.get("documents").get(0);
+            if (!"ready".equals(document.get("status").asString())) {
+                throw new IllegalStateException("Document not ready: " + document);
+            }
+            return document;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The texts of a document's chunks, in order. */
+    java.util.List<String> chunkTexts(String token, String documentId) {
+        JsonNode body = send(HttpRequest.newBuilder(uri("/api/v1/documents/" + documentId + "/chunks"))
+                .header("Authorization", "Bearer " + token).GET(), 200);
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        body.get("items").forEach(item -> texts.add(item.get("text").asString()));
+        return texts;
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, int expected) {
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != expected) {
+                throw new IllegalStateException(request.build().uri() + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.docqa.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.docqa.support.ChromaServer;
+import io.docqa.support.TestDatabase;
+
+/**
+ * The service as a benchmark measures it: the packaged jar in a JVM of its own (its heap capped by the benchmark),
+ * against a fresh PostgreSQL database, a real Chroma and an Ollama at {@code ollamaUrl}; its log goes to
+ * {@code target/bench/<name>.log}.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final String baseUrl;
+    private final Path log;
+
+    private ServiceProcess(Process process, String baseUrl, Path log) {
+        this.process = process;
+        this.baseUrl = baseUrl;
+        this.log = log;
+    }
+
+    static ServiceProcess start(String name, String ollamaUrl, List<String> jvmOptions, Map<String, String> settings) {
+        TestDatabase database = TestDatabase.get();
+        int port = freePort();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SPRING_R2DBC_URL", database.r2dbcUrl());
+        env.put("SPRING_R2DBC_USERNAME", database.user());
+        env.put("SPRING_R2DBC_PASSWORD", database.password());
+        env.put("SPRING_FLYWAY_URL", database.jdbcUrl());
+        env.put("SPRING_FLYWAY_USER", database.user());
+        env.put("SPRING_FLYWAY_PASSWORD", database.password());
+        env.put("DOCQA_CHROMA_URL", ChromaServer.get().url());
+        env.put("DOCQA_OLLAMA_BASE_URL", ollamaUrl);
+        env.putAll(settings);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar().toString());
+        Path log = Path.of("target", "bench", name + ".log");
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            ServiceProcess service = new ServiceProcess(process, "http://127.0.0.1:" + port, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+            service.awaitReady(Duration.ofSeconds(120));
+            return service;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The largest resident set of the process so far (VmHWM), in bytes. */
+    long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The service exited while starting; see " + log.toAbsolutePath());
+            }
+            try {
+                if (client.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("The service was not ready within " + timeout.toSeconds() + " s; see " + log.toAbsolutePath());
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private static Path jar() {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(path -> path.getFileName().toString().matches("docqa-.*\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No target/docqa-*.jar: run ./mvnw -DskipTests package first"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
