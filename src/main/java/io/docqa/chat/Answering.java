@@ -16,6 +16,7 @@ import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
 import reactor.core.publisher.SignalType;
 
 /**
@@ -57,22 +58,39 @@ class Answering {
                         .map(reservation -> stream(caller, question, existing.orElse(null), reservation)));
     }
 
+    /**
+     * The conversation rows and the retrieval run at the same time: neither needs the other, and the time to the
+     * first token is their longer one instead of their sum. A failed retrieval still leaves the question recorded.
+     */
     private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Conversation existing,
             GenerationGate.Reservation reservation) {
-        Mono<Conversation> conversation = existing != null ? Mono.just(existing)
-                : conversations.create(caller, title(question.text()));
-        return conversation.flatMapMany(conv -> {
-            Mono<List<ChatTurn>> history = conversations.recent(caller.tenantId(), conv.id(), HISTORY_MESSAGES)
-                    .map(message -> "user".equals(message.role()) ? ChatTurn.user(message.content()) : ChatTurn.assistant(message.content()))
-                    .collectList();
-            return history.flatMapMany(turns -> conversations.add(caller.tenantId(), conv.id(),
-                            new Conversations.NewMessage("user", question.text(), null, null, null, null))
-                    .thenMany(Flux.concat(
-                            Mono.just(new ChatEvent.Started(conv.id())),
-                            retrieval.search(caller.tenantId(), question)
-                                    .flatMapMany(sources -> Flux.concat(Mono.just(new ChatEvent.Sources(sources)),
-                                            generate(caller, conv.id(), question, sources, turns, reservation))))));
+        Mono<Signal<List<Source>>> found = retrieval.search(caller.tenantId(), question).materialize();
+        return Mono.zip(record(caller, question, existing), found).flatMapMany(both -> {
+            Recorded recorded = both.getT1();
+            UUID conversationId = recorded.conversation().id();
+            Signal<List<Source>> sources = both.getT2();
+            return Flux.concat(
+                    Mono.just(new ChatEvent.Started(conversationId)),
+                    Mono.just(sources).<List<Source>>dematerialize()
+                            .flatMapMany(passages -> Flux.concat(Mono.just(new ChatEvent.Sources(passages)),
+                                    generate(caller, conversationId, question, passages, recorded.history(), reservation))));
         }).doFinally(signal -> reservation.cancel());
+    }
+
+    /** Starts or continues the conversation with the question; answers it with the turns before the question. */
+    private Mono<Recorded> record(Caller caller, ChatLimits.Question question, Conversation existing) {
+        Mono<Recorded> before = existing == null
+                ? conversations.create(caller, title(question.text())).map(created -> new Recorded(created, List.of()))
+                : conversations.recent(caller.tenantId(), existing.id(), HISTORY_MESSAGES)
+                        .map(message -> "user".equals(message.role()) ? ChatTurn.user(message.content()) : ChatTurn.assistant(message.content()))
+                        .collectList()
+                        .map(turns -> new Recorded(existing, turns));
+        return before.flatMap(recorded -> conversations.add(caller.tenantId(), recorded.conversation().id(),
+                        new Conversations.NewMessage("user", question.text(), null, null, null, null))
+                .thenReturn(recorded));
+    }
+
+    private record Recorded(Conversation conversation, List<ChatTurn> history) {
     }
 
     private Flux<ChatEvent> generate(Caller caller, UUID conversationId, ChatLimits.Question question, List<Source> sources,

@@ -80,6 +80,9 @@ class Conversations {
 
     Mono<Message> add(TenantId tenant, UUID conversationId, NewMessage message) {
         return db.sql("""
+                        with touched as (
+                            update conversations set updated_at = now() where tenant_id = :tenant and id = :conversation
+                        )
                         insert into messages (id, conversation_id, tenant_id, role, content, sources, prompt_tokens,
                                               completion_tokens, finish_reason)
                         values (:id, :conversation, :tenant, :role, :content, :sources, :prompt, :completion, :finish)
@@ -95,8 +98,7 @@ class Conversations {
                 .bind("completion", Parameter.fromOrEmpty(message.completionTokens(), Integer.class))
                 .bind("finish", Parameter.fromOrEmpty(message.finishReason(), String.class))
                 .map(this::message)
-                .one()
-                .flatMap(saved -> touch(tenant, conversationId).thenReturn(saved));
+                .one();
     }
 
     Flux<Message> messages(TenantId tenant, UUID conversationId) {
@@ -118,13 +120,6 @@ class Conversations {
                 .bind("limit", limit)
                 .map(this::message)
                 .all();
-    }
-
-    private Mono<Void> touch(TenantId tenant, UUID conversationId) {
-        return db.sql("update conversations set updated_at = now() where tenant_id = :tenant and id = :id")
-                .bind("tenant", tenant.value())
-                .bind("id", conversationId)
-                .then();
     }
 
     private static Conversation conversation(Readable row) {

@@ -204,6 +204,29 @@ class ChatApiTest extends IntegrationTest {
     }
 
     @Test
+    void continuingAConversationMovesItToTheTopOfTheList() {
+        Account owner = api.signup("Recent first");
+        upload(owner, "plants.txt", "The fern in the lobby is watered on Mondays.");
+        OLLAMA.answer("Mondays", " [1].");
+        String older = ask(owner, Map.of("question", "When is the fern watered?"))
+                .blockFirst(Duration.ofSeconds(30)).data().get("conversation_id").asString();
+        String newer = ask(owner, Map.of("question", "Where is the fern?"))
+                .blockFirst(Duration.ofSeconds(30)).data().get("conversation_id").asString();
+        conversationsInOrder(owner, newer, older);
+
+        ask(owner, Map.of("question", "And in winter?", "conversation_id", older)).blockLast(Duration.ofSeconds(30));
+
+        conversationsInOrder(owner, older, newer);
+    }
+
+    private void conversationsInOrder(Account owner, String first, String second) {
+        http.get().uri("/api/v1/conversations").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.items[0].id").isEqualTo(first)
+                .jsonPath("$.items[1].id").isEqualTo(second);
+    }
+
+    @Test
     void aConversationCarriesItsHistory() {
         Account owner = api.signup("History");
         upload(owner, "cats.txt", "The office cat is called Miso and sleeps on the printer.");
