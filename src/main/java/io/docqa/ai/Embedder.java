@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -17,23 +18,29 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Turns text into vectors with the in-process all-MiniLM-L6-v2 model (384 dimensions, unit length). All inference
- * runs on the bounded scheduler {@code embed}, one thread per core, one text per task: a batch spreads over every
- * core and a question waits behind at most a few texts, never behind whole batches. When too many texts are
- * waiting the call fails with {@link EmbedderBusyException} instead of queueing without end.
+ * runs on the bounded scheduler {@code embed} ({@code docqa.embedding.threads}, one per core by default), one text per
+ * task: a batch spreads over every core and a question waits behind at most a few texts, never behind whole batches.
+ * Past {@code docqa.embedding.max-queued-texts} waiting texts the call fails with {@link EmbedderBusyException}
+ * instead of queueing without end.
  */
 @Component
 public class Embedder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Embedder.class);
-    private static final int QUEUED_TEXTS_PER_THREAD = 64;
     private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
 
     private final int threads;
     private final Scheduler scheduler;
     private final Mono<MiniLmModel> model;
 
+    /** With the default settings: a thread per core, 2048 texts waiting at most. */
     public Embedder() {
-        this(Runtime.getRuntime().availableProcessors(), QUEUED_TEXTS_PER_THREAD);
+        this(new EmbeddingProperties(0, 2048));
+    }
+
+    @Autowired
+    Embedder(EmbeddingProperties properties) {
+        this(properties.effectiveThreads(), Math.max(1, properties.maxQueuedTexts() / properties.effectiveThreads()));
     }
 
     Embedder(int threads, int queuedTextsPerThread) {

@@ -64,7 +64,7 @@ class ChromaPropertiesTest {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(ChromaProperties.class)
+    @EnableConfigurationProperties({ChromaProperties.class, EmbeddingProperties.class})
     static class Config {
     }
 }

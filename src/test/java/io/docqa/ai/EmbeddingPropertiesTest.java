@@ -1,0 +1,38 @@
+package io.docqa.ai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+class EmbeddingPropertiesTest {
+
+    private final ApplicationContextRunner context = new ApplicationContextRunner().withUserConfiguration(Config.class);
+
+    @Test
+    void defaultsToOneThreadPerCoreAndABurstOfQuestionsInTheQueue() {
+        context.run(ctx -> {
+            EmbeddingProperties properties = ctx.getBean(EmbeddingProperties.class);
+            assertThat(properties).isEqualTo(new EmbeddingProperties(0, 2048));
+            assertThat(properties.effectiveThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        });
+    }
+
+    @Test
+    void bindsFromProperties() {
+        context.withPropertyValues("docqa.embedding.threads=3", "docqa.embedding.max-queued-texts=10")
+                .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).effectiveThreads()).isEqualTo(3));
+    }
+
+    @Test
+    void anEmptyQueueIsRejectedAtStartUp() {
+        context.withPropertyValues("docqa.embedding.max-queued-texts=0").run(ctx -> assertThat(ctx).hasFailed());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(EmbeddingProperties.class)
+    static class Config {
+    }
+}
