@@ -10,12 +10,13 @@ import io.docqa.tenant.TenantId;
 
 /**
  * LangChain4j Chroma stores, one per tenant collection, built on first use. Building one makes 3-4 blocking calls
- * (and creates the collection when missing), so callers run this on the {@code chroma} scheduler. Each store owns a
- * JDK HttpClient (and its selector thread), hence the bound; an evicted store is simply built again.
+ * (and creates the collection when missing), so callers run this on the {@code chroma} scheduler. The stores share
+ * one HTTP client ({@link SharedHttpClientBuilderFactory}), so each costs a few small objects: the bound is there for
+ * services with very many tenants, and an evicted store is simply built again.
  */
 final class TenantStores {
 
-    static final int MAX_STORES = 128;
+    static final int MAX_STORES = 10_000;
 
     private final ChromaProperties properties;
     private final String modelName;

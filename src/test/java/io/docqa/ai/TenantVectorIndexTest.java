@@ -17,6 +17,8 @@ import io.docqa.support.ChromaServer;
 import io.docqa.tenant.TenantId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import dev.langchain4j.http.client.HttpClientBuilderLoader;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -30,6 +32,29 @@ class TenantVectorIndexTest {
     static void close() {
         index.close();
         embedder.close();
+    }
+
+    @Test
+    void theStoresOfManyTenantsShareOneHttpClient() {
+        assertThat(HttpClientBuilderLoader.loadHttpClientBuilder().getClass().getEnclosingClass())
+                .isEqualTo(SharedHttpClientBuilderFactory.class);
+        index.add(TenantId.random(), List.of(new VectorChunk(UUID.randomUUID(), 0, "first", basis(0))))
+                .as(StepVerifier::create)
+                .verifyComplete();
+        long before = httpClientThreads();
+        Flux.range(0, 40)
+                .concatMap(i -> index.add(TenantId.random(), List.of(new VectorChunk(UUID.randomUUID(), 0, "chunk", basis(1)))))
+                .then()
+                .as(StepVerifier::create)
+                .verifyComplete();
+        // a JDK HttpClient per store would start a selector thread for each of the 40 tenants
+        assertThat(httpClientThreads()).isLessThanOrEqualTo(before);
+    }
+
+    private static long httpClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().contains("SelectorManager"))
+                .count();
     }
 
     @Test
