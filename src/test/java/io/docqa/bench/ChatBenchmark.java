@@ -1,0 +1,182 @@
+package io.docqa.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import io.docqa.support.FakeOllama;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the service adds to an answer's time to first token, and how it holds many streams at once. Run with
+ * {@code bash .ci/bench.sh ChatBenchmark}. The fake Ollama answers after a fixed {@value #MODEL_FIRST_TOKEN_MS} ms, so
+ * the added time is the client's time to the first {@code token} event minus that delay: authentication, the
+ * conversation rows, embedding the question, the Chroma search, the prompt and the HTTP hops, seen from the client.
+ *
+ * <ol>
+ * <li>One tenant with about {@code --chunks} chunks (10,000) uploaded through the API; {@code --questions} questions,
+ * one after another, after a warm-up.</li>
+ * <li>{@code --tenants} tenants in all (1,000), each with a small document of its own; questions go to every tenant in
+ * turn, so each is answered from another collection than the one before; a warm-up round, then a measured one.</li>
+ * <li>{@code --streams} clients (1,000) ask at once, one per tenant; the fake model streams 200 tokens 20 ms apart, so
+ * every stream stays open for seconds; each must end with {@code done}. Heap and threads are sampled throughout.</li>
+ * </ol>
+ * The service runs in its own JVM with {@code -Xmx512m}.
+ */
+public final class ChatBenchmark {
+
+    static final int MODEL_FIRST_TOKEN_MS = 50;
+
+    public static void main(String[] args) {
+        Options options = Options.parse(args);
+        Path dir = Path.of("target", "bench", "corpus");
+        Path big = Corpus.write(dir.resolve("ten-thousand-chunks.txt"), (long) (options.chunks() * 570L), 99);
+        Path small = Corpus.write(dir.resolve("small.txt"), 6_000, 5);
+        Random random = new Random(1);
+
+        try (FakeOllama ollama = FakeOllama.start();
+                ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(),
+                        List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"),
+                        Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
+                                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
+                                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2)));
+                MetricsSampler metrics = new MetricsSampler(service.baseUrl());
+                SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100)) {
+            BenchApi api = new BenchApi(service.baseUrl());
+            fastModel(ollama);
+
+            String bigTenant = api.signup("tenant 0");
+            long started = System.nanoTime();
+            JsonNode document = api.upload(bigTenant, big);
+            System.out.printf("tenant 0: %d chunks ingested in %.0f s%n", document.get("chunk_count").asLong(),
+                    (System.nanoTime() - started) / 1e9);
+
+            sequential(questions, List.of(bigTenant), options.warmUp(), random);
+            Percentiles oneTenant = sequential(questions, List.of(bigTenant), options.questions(), random);
+            System.out.println("1 tenant:     added " + oneTenant);
+
+            List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(bigTenant)));
+            started = System.nanoTime();
+            AtomicInteger made = new AtomicInteger();
+            Flux.range(1, options.tenants() - 1)
+                    .flatMap(i -> reactor.core.publisher.Mono.fromRunnable(() -> {
+                                String token = api.signup("tenant " + i);
+                                api.upload(token, small);
+                                tenants.add(token);
+                                if (made.incrementAndGet() % 100 == 0) {
+                                    System.out.printf("  %d tenants made%n", made.get());
+                                }
+                            }).subscribeOn(Schedulers.boundedElastic()), 8)
+                    .blockLast();
+            System.out.printf("%d tenants with a document each, made in %.0f s%n", tenants.size(), (System.nanoTime() - started) / 1e9);
+
+            List<String> inTurn = new ArrayList<>(tenants);
+            Collections.shuffle(inTurn, random);
+            Percentiles firstOfEach = sequential(questions, inTurn, inTurn.size(), random);
+            System.out.println(tenants.size() + " tenants, first question of each: added " + firstOfEach);
+            Percentiles manyTenants = sequential(questions, inTurn, inTurn.size(), random);
+            System.out.println(tenants.size() + " tenants: added " + manyTenants);
+
+            ollama.reset();
+            streamingModel(ollama);
+            metrics.reset();
+            long threadsBefore = metrics.lastThreads();
+            Concurrent concurrent = concurrent(questions, inTurn.subList(0, Math.min(options.streams(), inTurn.size())), random);
+            ServiceProcess.sleep(1000);
+            System.out.println();
+            System.out.println("== chat benchmark (" + Runtime.getRuntime().availableProcessors() + " cores), fake model first token "
+                    + MODEL_FIRST_TOKEN_MS + " ms");
+            System.out.println("added time to first token, 1 tenant (" + document.get("chunk_count").asLong() + " chunks): " + oneTenant);
+            System.out.println("added time to first token, " + tenants.size() + " tenants in turn:      " + manyTenants);
+            System.out.println("  (the first question of each of them:          " + firstOfEach + ")");
+            System.out.printf("ratio %d tenants / 1 tenant: p50 %.2fx, p99 %.2fx (target <= 1.2x)%n", tenants.size(),
+                    manyTenants.p50() / oneTenant.p50(), manyTenants.p99() / oneTenant.p99());
+            System.out.printf("%d concurrent streams: %d completed with done, %d errors, at most %d open at once, %.1f s%n",
+                    concurrent.clients(), concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds());
+            concurrent.errors().stream().limit(5).forEach(error -> System.out.println("  error: " + error));
+            System.out.println("  time to first token under that load: " + concurrent.firstTokens());
+            System.out.printf("  peak heap %.0f MB (-Xmx512m), peak live threads %d (%d before), peak RSS %.0f MB%n",
+                    metrics.peakHeapBytes() / 1e6, metrics.peakThreads(), threadsBefore, service.peakResidentBytes() / 1e6);
+        }
+        System.exit(0);
+    }
+
+    /** Questions one after another, to the tenants in turn; the added times to first token. */
+    private static Percentiles sequential(SseQuestions questions, List<String> tenants, int count, Random random) {
+        List<Long> added = new ArrayList<>(count);
+        List<Long> sources = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            SseQuestions.Outcome outcome = questions.ask(tenants.get(i % tenants.size()), Corpus.question(random)).block();
+            if (outcome == null || !outcome.ok()) {
+                throw new IllegalStateException("Question " + i + " failed: " + outcome);
+            }
+            added.add(outcome.firstTokenNanos() - Duration.ofMillis(MODEL_FIRST_TOKEN_MS).toNanos());
+            sources.add(outcome.sourcesNanos());
+        }
+        System.out.println("  (to the sources event: " + Percentiles.ofNanos(sources) + ")");
+        return Percentiles.ofNanos(added);
+    }
+
+    record Concurrent(int clients, int completed, List<String> errors, int maxOpen, double seconds, Percentiles firstTokens) {
+    }
+
+    private static Concurrent concurrent(SseQuestions questions, List<String> tenants, Random random) {
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger maxOpen = new AtomicInteger();
+        List<String> texts = IntStream.range(0, tenants.size()).mapToObj(i -> Corpus.question(random)).toList();
+        long started = System.nanoTime();
+        List<SseQuestions.Outcome> outcomes = Flux.range(0, tenants.size())
+                .flatMap(i -> questions.ask(tenants.get(i), texts.get(i))
+                        .doOnSubscribe(s -> maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max))
+                        .doFinally(signal -> open.decrementAndGet()), tenants.size())
+                .collectList()
+                .block();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        List<String> errors = outcomes.stream().filter(outcome -> !outcome.ok()).map(Object::toString).toList();
+        List<Long> firstTokens = outcomes.stream().filter(SseQuestions.Outcome::ok).map(SseQuestions.Outcome::firstTokenNanos).toList();
+        System.out.println("  (to the sources event under load: " + Percentiles.ofNanos(
+                outcomes.stream().filter(SseQuestions.Outcome::ok).map(SseQuestions.Outcome::sourcesNanos).toList()) + ")");
+        return new Concurrent(tenants.size(), outcomes.size() - errors.size(), errors, maxOpen.get(), seconds,
+                Percentiles.ofNanos(firstTokens));
+    }
+
+    private static void fastModel(FakeOllama ollama) {
+        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).answer("The", " documents", " say", " so", " [1].");
+    }
+
+    private static void streamingModel(FakeOllama ollama) {
+        String[] tokens = IntStream.range(0, 200).mapToObj(i -> " word" + i).toArray(String[]::new);
+        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(20)).answer(tokens);
+    }
+
+    record Options(int chunks, int warmUp, int questions, int tenants, int streams) {
+
+        static Options parse(String[] args) {
+            int chunks = 10_000;
+            int warmUp = 500;
+            int questions = 500;
+            int tenants = 1000;
+            int streams = 1000;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--chunks" -> chunks = Integer.parseInt(args[++i]);
+                    case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
+                    case "--questions" -> questions = Integer.parseInt(args[++i]);
+                    case "--tenants" -> tenants = Integer.parseInt(args[++i]);
+                    case "--streams" -> streams = Integer.parseInt(args[++i]);
+                    default -> throw new IllegalArgumentException("Unknown option " + args[i]
+                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000)");
+                }
+            }
+            return new Options(chunks, warmUp, questions, tenants, streams);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.docqa.bench;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Asks {@code POST /api/v1/chat} over a non-blocking client and reads the event stream as bytes arrive: the time from
+ * sending the request to the first {@code token} event, and whether the stream ended with {@code done}.
+ */
+final class SseQuestions implements AutoCloseable {
+
+    record Outcome(long sourcesNanos, long firstTokenNanos, boolean done, String error) {
+
+        boolean ok() {
+            return done && error == null && firstTokenNanos > 0;
+        }
+    }
+
+    private final ConnectionProvider connections;
+    private final HttpClient client;
+    private final JsonMapper json = JsonMapper.shared();
+
+    SseQuestions(String baseUrl, int maxConnections) {
+        this.connections = ConnectionProvider.builder("bench-sse")
+                .maxConnections(maxConnections)
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(Duration.ofMinutes(5))
+                .build();
+        this.client = HttpClient.create(connections).baseUrl(baseUrl).responseTimeout(Duration.ofMinutes(2));
+    }
+
+    Mono<Outcome> ask(String token, String question) {
+        String body = json.writeValueAsString(Map.of("question", question, "min_score", 0));
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return client.headers(headers -> headers
+                            .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token)
+                            .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                            .set(HttpHeaderNames.ACCEPT, "text/event-stream"))
+                    .post()
+                    .uri("/api/v1/chat")
+                    .send(ByteBufFlux.fromString(Mono.just(body)))
+                    .response((response, content) -> {
+                        if (response.status().code() != 200) {
+                            return content.aggregate().asString().defaultIfEmpty("")
+                                    .map(text -> new Outcome(0, 0, false, response.status().code() + " " + text));
+                        }
+                        Reading reading = new Reading(started);
+                        return content.asString().doOnNext(reading::add).then(Mono.fromSupplier(reading::outcome));
+                    })
+                    .next()
+                    .onErrorResume(error -> Mono.just(new Outcome(0, 0, false, error.toString())));
+        });
+    }
+
+    @Override
+    public void close() {
+        connections.dispose();
+    }
+
+    /** The stream so far; markers can be split across two reads, so the text is kept and searched from a little before. */
+    private static final class Reading {
+
+        private final long started;
+        private final StringBuilder text = new StringBuilder();
+        private long sources;
+        private long firstToken;
+
+        Reading(long started) {
+            this.started = started;
+        }
+
+        void add(String part) {
+            int from = Math.max(0, text.length() - 16);
+            text.append(part);
+            if (sources == 0 && text.indexOf("event:sources", from) >= 0) {
+                sources = System.nanoTime() - started;
+            }
+            if (firstToken == 0 && text.indexOf("event:token", from) >= 0) {
+                firstToken = System.nanoTime() - started;
+            }
+        }
+
+        Outcome outcome() {
+            int error = text.indexOf("event:error");
+            return new Outcome(sources, firstToken, text.indexOf("event:done") >= 0,
+                    error < 0 ? null : text.substring(error, Math.min(text.length(), error + 300)));
+        }
+    }
+}
