@@ -15,6 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.function.Tuples;
 
 /**
  * Turns text into vectors with the in-process all-MiniLM-L6-v2 model (384 dimensions, unit length). All inference
@@ -68,9 +69,15 @@ public class Embedder implements AutoCloseable {
         if (texts.isEmpty()) {
             return Mono.just(List.of());
         }
-        return model.flatMapMany(loaded -> Flux.fromIterable(texts)
-                        .flatMapSequential(text -> onScheduler(() -> loaded.vector(text)), threads, 1))
-                .collectList();
+        // unordered, so that a long text never leaves a core idle until it is done; put back in order at the end
+        return model.flatMapMany(loaded -> Flux.range(0, texts.size())
+                        .flatMap(i -> onScheduler(() -> Tuples.of(i, loaded.vector(texts.get(i)))), threads, 1))
+                .collectList()
+                .map(vectors -> {
+                    float[][] ordered = new float[texts.size()][];
+                    vectors.forEach(vector -> ordered[vector.getT1()] = vector.getT2());
+                    return List.of(ordered);
+                });
     }
 
     /** Loads the model (about 1.5 s) and runs it once, so the first real call does not pay for it. */
