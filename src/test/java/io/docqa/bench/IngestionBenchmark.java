@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.docqa.ai.Embedder;
 import io.docqa.support.FakeOllama;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,9 +19,10 @@ import tools.jackson.databind.JsonNode;
  * <li>The service jar starts in its own JVM with {@code -Xmx192m} against a fresh PostgreSQL database and Chroma.</li>
  * <li>A generated corpus of {@code --corpus-mb} MB in {@code --files} text files is uploaded one file after another;
  * chunks/s and MB/s are from the first byte sent to the last answer.</li>
+ * <li>While the service idles, the same chunk texts are embedded in this JVM by the service's {@link Embedder} (one
+ * ONNX session per core, nothing else running): the raw throughput.</li>
  * <li>A {@code --large-mb} MB file is uploaded; it must end {@code ready}. The peak heap is sampled throughout.</li>
- * <li>The service stops; the same chunk texts are embedded in this JVM by the service's {@link Embedder} (one ONNX
- * session per core, nothing else running): the raw throughput.</li>
+ * <li>The service stops and the raw throughput is measured once more; the ratio is taken against the higher one.</li>
  * </ol>
  */
 public final class IngestionBenchmark {
@@ -40,6 +42,7 @@ public final class IngestionBenchmark {
         }
 
         List<String> chunkTexts = new ArrayList<>();
+        double rawBetween;
         long chunks = 0;
         double seconds;
         long corpusPeakHeap;
@@ -71,6 +74,8 @@ public final class IngestionBenchmark {
                 chunkTexts.addAll(api.chunkTexts(token, id));
             }
             System.out.printf("corpus ingested: %d chunks in %.1f s%n", chunks, seconds);
+            rawBetween = rawThroughput(chunkTexts);
+            System.out.printf("raw embedding while the service idles: %.1f chunks/s%n", rawBetween);
 
             if (large != null) {
                 metrics.reset();
@@ -84,13 +89,15 @@ public final class IngestionBenchmark {
             peakRss = service.peakResidentBytes();
         }
 
-        double rawChunksPerSecond = rawThroughput(chunkTexts);
+        double rawAfter = rawThroughput(chunkTexts);
+        double rawChunksPerSecond = Math.max(rawBetween, rawAfter);
         double chunksPerSecond = chunks / seconds;
         System.out.println();
         System.out.println("== ingestion benchmark (" + Runtime.getRuntime().availableProcessors() + " cores)");
         System.out.printf("corpus                 %.2f MB in %d text files, %d chunks%n", corpusBytes / 1e6, files.size(), chunks);
         System.out.printf("through the HTTP API   %.1f chunks/s, %.3f MB/s (%.1f s)%n", chunksPerSecond, corpusBytes / 1e6 / seconds, seconds);
-        System.out.printf("raw embedding          %.1f chunks/s (same texts, same model, nothing else running)%n", rawChunksPerSecond);
+        System.out.printf("raw embedding          %.1f chunks/s (same texts, same model, nothing else running; %.1f between the"
+                + " uploads, %.1f after the service stopped)%n", rawChunksPerSecond, rawBetween, rawAfter);
         System.out.printf("pipeline / raw         %.1f %%  (target >= 85 %%)%n", 100 * chunksPerSecond / rawChunksPerSecond);
         System.out.printf("peak heap, corpus      %.0f MB of -Xmx192m%n", corpusPeakHeap / 1e6);
         if (large != null) {
@@ -102,11 +109,13 @@ public final class IngestionBenchmark {
         System.exit(0);
     }
 
+    /** Every text through the service's embedder, two waiting per thread so that no core is ever idle. */
     private static double rawThroughput(List<String> texts) {
         try (Embedder embedder = new Embedder()) {
-            embedder.embedAll(texts.subList(0, Math.min(64, texts.size()))).block();
+            int inFlight = 2 * Runtime.getRuntime().availableProcessors();
+            Flux.fromIterable(texts.subList(0, Math.min(64, texts.size()))).flatMap(embedder::embed, inFlight).blockLast();
             long started = System.nanoTime();
-            embedder.embedAll(texts).block();
+            Flux.fromIterable(texts).flatMap(embedder::embed, inFlight).blockLast();
             return texts.size() / ((System.nanoTime() - started) / 1e9);
         }
     }
