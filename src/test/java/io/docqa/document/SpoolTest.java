@@ -66,6 +66,7 @@ class SpoolTest {
                 .assertNext(tick -> assertThat(spooled.get()).exists())
                 .thenCancel()
                 .verify();
+        awaitNoNewSpoolFiles();
         assertThat(spooled.get()).doesNotExist();
     }
 
@@ -80,8 +81,8 @@ class SpoolTest {
                 .expectNoEvent(Duration.ofMillis(100))
                 .thenCancel()
                 .verify();
-        assertThat(spoolFiles()).as("spool files left behind").isSubsetOf(before);
         awaitTrue(sourceCancelled);
+        awaitNoNewSpoolFiles();
     }
 
     @Test
@@ -110,6 +111,15 @@ class SpoolTest {
         catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A cancelled spool deletes its file off the caller's thread, a moment after the cancel returns. */
+    private void awaitNoNewSpoolFiles() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!before.containsAll(spoolFiles()) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(spoolFiles()).as("spool files left behind").isSubsetOf(before);
     }
 
     private static void awaitTrue(AtomicBoolean flag) {
