@@ -26,8 +26,9 @@ import tools.jackson.databind.JsonNode;
  * one after another, after a warm-up.</li>
  * <li>{@code --tenants} tenants in all (1,000), each with a small document of its own; questions go to every tenant in
  * turn, so each is answered from another collection than the one before; a warm-up round, then a measured one.</li>
- * <li>{@code --streams} clients (1,000) ask at once, one per tenant; the fake model streams 200 tokens 20 ms apart, so
- * every stream stays open for seconds; each must end with {@code done}. Heap and threads are sampled throughout.</li>
+ * <li>{@code --streams} clients (1,000) ask at once, one per tenant; the fake model streams 750 tokens 40 ms apart, so
+ * that every answer is still streaming when the last question of the burst reaches the model; each must end with
+ * {@code done}. Heap, threads and the answers the model is streaming at once are sampled throughout.</li>
  * </ol>
  * The service runs in its own JVM with {@code -Xmx512m}.
  */
@@ -89,7 +90,11 @@ public final class ChatBenchmark {
             streamingModel(ollama);
             metrics.reset();
             long threadsBefore = metrics.lastThreads();
+            AtomicInteger generating = new AtomicInteger();
+            reactor.core.Disposable watch = Flux.interval(Duration.ofMillis(100))
+                    .subscribe(tick -> generating.accumulateAndGet(ollama.activeAnswers(), Math::max));
             Concurrent concurrent = concurrent(questions, inTurn.subList(0, Math.min(options.streams(), inTurn.size())), random);
+            watch.dispose();
             ServiceProcess.sleep(1000);
             System.out.println();
             System.out.println("== chat benchmark (" + Runtime.getRuntime().availableProcessors() + " cores), fake model first token "
@@ -101,6 +106,7 @@ public final class ChatBenchmark {
                     manyTenants.p50() / oneTenant.p50(), manyTenants.p99() / oneTenant.p99());
             System.out.printf("%d concurrent streams: %d completed with done, %d errors, at most %d open at once, %.1f s%n",
                     concurrent.clients(), concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds());
+            System.out.printf("  answers the model was streaming at once: at most %d%n", generating.get());
             concurrent.errors().stream().limit(5).forEach(error -> System.out.println("  error: " + error));
             System.out.println("  time to first token under that load: " + concurrent.firstTokens());
             System.out.printf("  peak heap %.0f MB (-Xmx512m), peak live threads %d (%d before), peak RSS %.0f MB%n",
@@ -153,8 +159,8 @@ public final class ChatBenchmark {
     }
 
     private static void streamingModel(FakeOllama ollama) {
-        String[] tokens = IntStream.range(0, 200).mapToObj(i -> " word" + i).toArray(String[]::new);
-        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(20)).answer(tokens);
+        String[] tokens = IntStream.range(0, 750).mapToObj(i -> " word" + i).toArray(String[]::new);
+        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(40)).answer(tokens);
     }
 
     record Options(int chunks, int warmUp, int questions, int tenants, int streams) {
