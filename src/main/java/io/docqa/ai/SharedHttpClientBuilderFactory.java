@@ -27,6 +27,7 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
 public final class SharedHttpClientBuilderFactory implements HttpClientBuilderFactory {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private static final class Jdk {
         static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newBuilder()
@@ -42,18 +43,16 @@ public final class SharedHttpClientBuilderFactory implements HttpClientBuilderFa
 
     private static final class Builder implements HttpClientBuilder {
 
-        private Duration connectTimeout = CONNECT_TIMEOUT;
-        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
 
         @Override
         public Duration connectTimeout() {
-            return connectTimeout;
+            return CONNECT_TIMEOUT;
         }
 
-        /** Kept for LangChain4j's sake; the shared client connects within {@value #CONNECT_TIMEOUT} whatever is set. */
+        /** Ignored: the shared client connects within {@code CONNECT_TIMEOUT} whatever a store asks for. */
         @Override
         public HttpClientBuilder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
             return this;
         }
 
@@ -64,13 +63,13 @@ public final class SharedHttpClientBuilderFactory implements HttpClientBuilderFa
 
         @Override
         public HttpClientBuilder readTimeout(Duration timeout) {
-            this.readTimeout = timeout;
+            this.readTimeout = timeout == null ? DEFAULT_READ_TIMEOUT : timeout;
             return this;
         }
 
         @Override
         public HttpClient build() {
-            return new Shared(readTimeout == null ? Duration.ofSeconds(30) : readTimeout);
+            return new Shared(readTimeout);
         }
     }
 

@@ -30,20 +30,13 @@ final class ByteStreamMeter {
             if (!used.compareAndSet(false, true)) {
                 return Flux.error(new IllegalStateException("A ByteStreamMeter measures a single stream"));
             }
-            return bytes.<DataBuffer>handle((buffer, sink) -> {
-                long count = bytesRead + buffer.readableByteCount();
-                bytesRead = count;
-                if (count > limit) {
-                    DataBufferUtils.release(buffer);
-                    sink.error(new TooLargeException(limit));
-                    return;
-                }
-                try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
-                    views.forEachRemaining(digest::update);
-                }
-                sink.next(buffer);
-            }).doOnComplete(() -> sha256 = HexFormat.of().formatHex(digest.digest()))
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+            return limit(bytes.doOnNext(buffer -> bytesRead += buffer.readableByteCount()), limit)
+                    .doOnNext(buffer -> {
+                        try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
+                            views.forEachRemaining(digest::update);
+                        }
+                    })
+                    .doOnComplete(() -> sha256 = HexFormat.of().formatHex(digest.digest()));
         });
     }
 
@@ -75,10 +68,6 @@ final class ByteStreamMeter {
             throw new IllegalStateException("The stream has not completed yet");
         }
         return hex;
-    }
-
-    long limit() {
-        return limit;
     }
 
     private static MessageDigest sha256Digest() {
