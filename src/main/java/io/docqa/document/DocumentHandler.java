@@ -1,13 +1,19 @@
 package io.docqa.document;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import io.docqa.tenant.Caller;
@@ -18,20 +24,31 @@ import io.docqa.web.Problems;
 import io.docqa.web.QueryParams;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 @Component
 class DocumentHandler {
+
+    private static final byte[] ITEMS_START = "{\"items\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] ITEMS_END = "]}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] COMMA = { ',' };
+    private static final byte[] NO_BYTES = {};
+    private static final int CHUNKS_PER_WRITE = 64;
 
     private final DocumentIngestion ingestion;
     private final Documents documents;
     private final DocumentRemoval removal;
     private final DocumentProperties properties;
+    private final JsonMapper json;
+    private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
 
-    DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties) {
+    DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties,
+            JsonMapper json) {
         this.ingestion = ingestion;
         this.documents = documents;
         this.removal = removal;
         this.properties = properties;
+        this.json = json;
     }
 
     Mono<ServerResponse> upload(ServerRequest request) {
@@ -67,13 +84,14 @@ class DocumentHandler {
                 .flatMap(document -> ServerResponse.ok().bodyValue(document));
     }
 
+    /** {@code {"items":[...]}} written as the chunks are read, so that a document of any size takes bounded memory. */
     Mono<ServerResponse> chunks(ServerRequest request) {
         UUID id = PathIds.uuid(request, "id", "Document");
         return Caller.of(request)
                 .flatMap(caller -> documents.find(caller.tenantId(), id)
                         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Document")))
-                        .flatMap(document -> documents.chunks(caller.tenantId(), id).collectList()))
-                .flatMap(chunks -> ServerResponse.ok().bodyValue(new Chunks(chunks)));
+                        .flatMap(document -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                .body(BodyInserters.fromDataBuffers(itemsJson(documents.chunks(caller.tenantId(), id))))));
     }
 
     Mono<ServerResponse> delete(ServerRequest request) {
@@ -81,6 +99,24 @@ class DocumentHandler {
         return Caller.of(request)
                 .flatMap(caller -> removal.remove(caller.tenantId(), id))
                 .then(ServerResponse.noContent().build());
+    }
+
+    private Flux<DataBuffer> itemsJson(Flux<Documents.StoredChunk> chunks) {
+        Flux<byte[]> items = chunks.index()
+                .map(item -> join(item.getT1() == 0 ? NO_BYTES : COMMA, json.writeValueAsBytes(item.getT2())));
+        return Flux.concat(Mono.just(ITEMS_START), items, Mono.just(ITEMS_END))
+                .buffer(CHUNKS_PER_WRITE)
+                .map(parts -> {
+                    DataBuffer buffer = buffers.allocateBuffer(parts.stream().mapToInt(part -> part.length).sum());
+                    parts.forEach(buffer::write);
+                    return buffer;
+                });
+    }
+
+    private static byte[] join(byte[] first, byte[] second) {
+        byte[] joined = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return joined;
     }
 
     private static Flux<ServerSentEvent<Object>> asServerSentEvents(ServerRequest request, Flux<IngestionEvent> events) {
@@ -102,6 +138,4 @@ class DocumentHandler {
     record Page(List<Document> items, int page, int size, long total) {
     }
 
-    record Chunks(List<Documents.StoredChunk> items) {
-    }
 }

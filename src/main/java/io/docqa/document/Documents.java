@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 @Repository
 class Documents implements TenantUsage {
 
+    static final int CHUNK_PAGE = 500;
     private static final String COLUMNS = "id, filename, content_type, size_bytes, sha256, status, chunk_count, error, created_at";
 
     private final DatabaseClient db;
@@ -103,11 +104,25 @@ class Documents implements TenantUsage {
                 .one();
     }
 
+    /**
+     * The chunks of a document in order, read {@value #CHUNK_PAGE} at a time and each page only when the one before
+     * is consumed: a document of any size streams in bounded memory and holds no connection between pages.
+     */
     Flux<StoredChunk> chunks(TenantId tenant, UUID documentId) {
-        return db.sql("select chunk_index, text from document_chunks where tenant_id = :tenant and document_id = :doc order by chunk_index")
-                .bind("tenant", tenant.value()).bind("doc", documentId)
+        return chunksAfter(tenant, documentId, -1);
+    }
+
+    private Flux<StoredChunk> chunksAfter(TenantId tenant, UUID documentId, int after) {
+        return db.sql("""
+                        select chunk_index, text from document_chunks
+                        where tenant_id = :tenant and document_id = :doc and chunk_index > :after
+                        order by chunk_index limit :limit""")
+                .bind("tenant", tenant.value()).bind("doc", documentId).bind("after", after).bind("limit", CHUNK_PAGE)
                 .map(row -> new StoredChunk(row.get("chunk_index", Integer.class), row.get("text", String.class)))
-                .all();
+                .all()
+                .collectList()
+                .flatMapMany(page -> page.size() < CHUNK_PAGE ? Flux.fromIterable(page)
+                        : Flux.fromIterable(page).concatWith(Flux.defer(() -> chunksAfter(tenant, documentId, page.get(page.size() - 1).index()))));
     }
 
     Mono<Long> delete(TenantId tenant, UUID id) {

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -17,10 +19,15 @@ import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
 import io.docqa.support.Uploads;
 import io.docqa.support.Uploads.NamedBytes;
+import io.docqa.tenant.TenantId;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 class DocumentApiTest extends IntegrationTest {
+
+    @Autowired
+    Documents documents;
 
     @Test
     void aTextFileIsChunkedIndexedAndListed() throws Exception {
@@ -54,6 +61,38 @@ class DocumentApiTest extends IntegrationTest {
                 .jsonPath("$.items[0].id").isEqualTo(id);
         http.get().uri("/api/v1/tenant").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
                 .expectBody().jsonPath("$.usage.documents").isEqualTo(1).jsonPath("$.usage.chunks").isEqualTo(chunks);
+    }
+
+    @Test
+    void theChunksOfALargeDocumentAreReadPageByPageAndStreamedInOrder() {
+        Account owner = api.signup("Many chunks");
+        TenantId tenant = new TenantId(owner.tenantId());
+        int count = 2 * Documents.CHUNK_PAGE + 17;
+        Document document = documents.start(tenant, "many.txt", "text/plain").block();
+        List<Documents.StoredChunk> stored = IntStream.range(0, count)
+                .mapToObj(i -> new Documents.StoredChunk(i, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
+                .toList();
+        Flux.fromIterable(stored).buffer(100)
+                .concatMap(batch -> documents.saveChunks(tenant, document.id(), batch))
+                .then(documents.finish(tenant, document.id(), 1, "00"))
+                .block();
+
+        JsonNode items = http.get().uri("/api/v1/documents/{id}/chunks", document.id())
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("items");
+        assertThat(items.size()).isEqualTo(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(items.get(i).get("index").asInt()).isEqualTo(i);
+            assertThat(items.get(i).get("text").asString()).isEqualTo(stored.get(i).text());
+        }
+        documents.chunks(tenant, document.id()).as(StepVerifier::create)
+                .expectNextSequence(stored)
+                .verifyComplete();
+        documents.chunks(new TenantId(api.signup("Someone else").tenantId()), document.id()).as(StepVerifier::create)
+                .verifyComplete();
     }
 
     @Test
