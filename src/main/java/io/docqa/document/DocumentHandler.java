@@ -1,15 +1,10 @@
 package io.docqa.document;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
@@ -18,37 +13,30 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
+import io.docqa.web.JsonArrayStream;
 import io.docqa.web.PathIds;
 import io.docqa.web.ProblemWriter;
 import io.docqa.web.Problems;
 import io.docqa.web.QueryParams;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 @Component
 class DocumentHandler {
-
-    private static final byte[] ITEMS_START = "{\"items\":[".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] ITEMS_END = "]}".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] COMMA = { ',' };
-    private static final byte[] NO_BYTES = {};
-    private static final int CHUNKS_PER_WRITE = 64;
 
     private final DocumentIngestion ingestion;
     private final Documents documents;
     private final DocumentRemoval removal;
     private final DocumentProperties properties;
-    private final JsonMapper json;
-    private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+    private final JsonArrayStream jsonArrays;
 
     DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties,
-            JsonMapper json) {
+            JsonArrayStream jsonArrays) {
         this.ingestion = ingestion;
         this.documents = documents;
         this.removal = removal;
         this.properties = properties;
-        this.json = json;
+        this.jsonArrays = jsonArrays;
     }
 
     Mono<ServerResponse> upload(ServerRequest request) {
@@ -91,7 +79,7 @@ class DocumentHandler {
                 .flatMap(caller -> documents.find(caller.tenantId(), id)
                         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Document")))
                         .flatMap(document -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                                .body(BodyInserters.fromDataBuffers(itemsJson(documents.chunks(caller.tenantId(), id))))));
+                                .body(BodyInserters.fromDataBuffers(jsonArrays.inObject("items", documents.chunks(caller.tenantId(), id))))));
     }
 
     Mono<ServerResponse> delete(ServerRequest request) {
@@ -99,24 +87,6 @@ class DocumentHandler {
         return Caller.of(request)
                 .flatMap(caller -> removal.remove(caller.tenantId(), id))
                 .then(ServerResponse.noContent().build());
-    }
-
-    private Flux<DataBuffer> itemsJson(Flux<Documents.StoredChunk> chunks) {
-        Flux<byte[]> items = chunks.index()
-                .map(item -> join(item.getT1() == 0 ? NO_BYTES : COMMA, json.writeValueAsBytes(item.getT2())));
-        return Flux.concat(Mono.just(ITEMS_START), items, Mono.just(ITEMS_END))
-                .buffer(CHUNKS_PER_WRITE)
-                .map(parts -> {
-                    DataBuffer buffer = buffers.allocateBuffer(parts.stream().mapToInt(part -> part.length).sum());
-                    parts.forEach(buffer::write);
-                    return buffer;
-                });
-    }
-
-    private static byte[] join(byte[] first, byte[] second) {
-        byte[] joined = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, joined, first.length, second.length);
-        return joined;
     }
 
     private static Flux<ServerSentEvent<Object>> asServerSentEvents(ServerRequest request, Flux<IngestionEvent> events) {
