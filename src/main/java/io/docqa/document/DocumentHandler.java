@@ -107,5 +107,4 @@ class DocumentHandler {
 
     record Page(List<Document> items, int page, int size, long total) {
     }
-
 }
