@@ -19,6 +19,7 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.ServerWebExchange;
 import io.docqa.web.ApiException;
 import io.docqa.web.ProblemWriter;
@@ -49,13 +50,26 @@ class SecurityConfig {
                 .build();
     }
 
+    /** Bearer tokens, not cookies: no credentials mode; without configured origins no CORS header is ever sent. */
+    private static void corsFor(ServerHttpSecurity.CorsSpec spec, CorsProperties cors) {
+        if (cors.allowedOrigins().isEmpty()) {
+            spec.disable();
+            return;
+        }
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", cors.configuration());
+        source.registerCorsConfiguration("/v1/**", cors.configuration());
+        spec.configurationSource(source);
+    }
+
     private static String bearer(ServerWebExchange exchange) {
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
     @Bean
-    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, BearerAuthentication bearer, ProblemWriter problems) {
+    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, BearerAuthentication bearer, ProblemWriter problems,
+            CorsProperties cors) {
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(bearer);
         authentication.setServerAuthenticationConverter(bearer);
         authentication.setAuthenticationFailureHandler((exchange, error) -> unauthorized(problems, exchange.getExchange(), error));
@@ -63,6 +77,7 @@ class SecurityConfig {
 
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .cors(spec -> corsFor(spec, cors))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
