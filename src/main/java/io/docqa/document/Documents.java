@@ -68,8 +68,10 @@ class Documents implements TenantUsage {
                 .onErrorResume(org.springframework.dao.DataIntegrityViolationException.class, e -> Mono.empty());
     }
 
+    /** A failed document keeps no chunks: its rows go, and it counts none. */
     Mono<Document> fail(TenantId tenant, UUID id, String error, boolean vectorsPendingRemoval) {
-        return db.sql("update documents set status = 'failed', error = :error, vectors_pending_removal = :pending "
+        return db.sql("with gone as (delete from document_chunks where document_id = :id and tenant_id = :tenant) "
+                        + "update documents set status = 'failed', error = :error, vectors_pending_removal = :pending, chunk_count = 0 "
                         + "where id = :id and tenant_id = :tenant returning " + COLUMNS)
                 .bind("error", error).bind("pending", vectorsPendingRemoval).bind("id", id).bind("tenant", tenant.value())
                 .map(Documents::document)
@@ -146,7 +148,9 @@ class Documents implements TenantUsage {
 
     Mono<Void> markAbandonedFailed(TenantId tenant, UUID id) {
         return db.sql("""
-                        update documents set status = 'failed', vectors_pending_removal = false,
+                        with gone as (delete from document_chunks d where d.document_id = :id and d.tenant_id = :tenant
+                                      and exists (select 1 from documents where id = :id and tenant_id = :tenant and status <> 'ready'))
+                        update documents set status = 'failed', vectors_pending_removal = false, chunk_count = 0,
                           error = coalesce(error, 'The ingestion was interrupted; upload the file again')
                         where tenant_id = :tenant and id = :id and status <> 'ready'
                         """)
