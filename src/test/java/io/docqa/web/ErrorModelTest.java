@@ -67,6 +67,37 @@ class ErrorModelTest extends IntegrationTest {
                 .expectStatus().isBadRequest();
     }
 
+    @Test
+    void controlCharactersAndUnpairedSurrogatesAreA400NotADatabaseError() {
+        http.post().uri("/api/v1/auth/signup").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"tenant_name\":\"Acme\\u0000\",\"email\":\"nul\\u0000@example.test\",\"password\":\"correct horse battery\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[?(@.field == 'tenant_name')]").exists()
+                .jsonPath("$.errors[?(@.field == 'email')]").exists();
+        Account account = api.signup("Control characters");
+        http.post().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, account.bearer()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":\"ci\\u0007\",\"role\":\"viewer\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("name");
+        for (String question : new String[] { "why\\u0000?", "lone \\ud800 surrogate", "\\udc00" }) {
+            http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, account.bearer()).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"question\":\"" + question + "\"}")
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("question");
+        }
+        http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, account.bearer()).accept(MediaType.APPLICATION_JSON)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"question\":\"tabs\\tand\\nnew lines are fine, and so is \\ud83d\\ude00?\"}")
+                .exchange()
+                .expectStatus().isOk();
+    }
+
     /** Sent with the JDK's client: WebTestClient refuses to send headers it cannot parse. */
     @Test
     void unparsableMediaTypesAndCharsetsAreA400() throws Exception {
