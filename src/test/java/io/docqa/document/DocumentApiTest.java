@@ -70,7 +70,7 @@ class DocumentApiTest extends IntegrationTest {
         int count = 2 * Documents.CHUNK_PAGE + 17;
         Document document = documents.start(tenant, "many.txt", "text/plain").block();
         List<Documents.StoredChunk> stored = IntStream.range(0, count)
-                .mapToObj(i -> new Documents.StoredChunk(i, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
+                .mapToObj(i -> new Documents.StoredChunk(i, null, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
                 .toList();
         Flux.fromIterable(stored).buffer(100)
                 .concatMap(batch -> documents.saveChunks(tenant, document.id(), batch))

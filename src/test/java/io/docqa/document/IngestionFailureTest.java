@@ -83,7 +83,7 @@ class IngestionFailureTest extends IntegrationTest {
                 .then().as(StepVerifier::create).verifyComplete();
         float[] vector = new float[384];
         vector[0] = 1;
-        index.add(tenant, List.of(new VectorChunk(id, 0, "half of a document", vector)))
+        index.add(tenant, List.of(new VectorChunk(id, 0, null, "half of a document", vector)))
                 .as(StepVerifier::create).verifyComplete();
         index.count(tenant, id).as(StepVerifier::create).expectNext(1L).verifyComplete();
 

@@ -24,8 +24,8 @@ class TextChunkerTest {
 
     @Test
     void nothingButWhitespaceIsNoChunkAtAll() {
-        TextChunker.chunk(Flux.just("  ", "\n\n\t", ""), DEFAULTS).as(StepVerifier::create).verifyComplete();
-        TextChunker.chunk(Flux.empty(), DEFAULTS).as(StepVerifier::create).verifyComplete();
+        TextChunker.chunk(Flux.just("  ", "\n\n\t", "").map(TextPiece::of), DEFAULTS).as(StepVerifier::create).verifyComplete();
+        TextChunker.chunk(Flux.<TextPiece>empty(), DEFAULTS).as(StepVerifier::create).verifyComplete();
     }
 
     @Test
@@ -138,7 +138,7 @@ class TextChunkerTest {
             IntStream.range(0, 20).forEach(j -> piece.append(vocabulary[(i * 20 + j) % 1000]));
             return piece.toString();
         }).doOnNext(s -> piecesRead.incrementAndGet());
-        TextChunker.chunk(text, DEFAULTS)
+        TextChunker.chunk(text.map(TextPiece::of), DEFAULTS)
                 .as(flux -> StepVerifier.create(flux, 1))
                 .expectNextCount(1)
                 .then(() -> assertThat(piecesRead.get()).as("pieces read for one chunk").isLessThan(20))
@@ -197,7 +197,7 @@ class TextChunkerTest {
 
     private static List<TextChunk> chunks(List<String> pieces, ChunkingProperties properties) {
         List<TextChunk> chunks = new ArrayList<>();
-        TextChunker.chunk(Flux.fromIterable(pieces), properties).as(StepVerifier::create)
+        TextChunker.chunk(Flux.fromIterable(pieces).map(TextPiece::of), properties).as(StepVerifier::create)
                 .thenConsumeWhile(chunks::add)
                 .verifyComplete();
         return chunks;
