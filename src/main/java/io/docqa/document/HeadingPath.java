@@ -19,7 +19,7 @@ final class HeadingPath {
 
     /** Enters a heading; a blank one leaves the path as it is. */
     void enter(int level, String heading) {
-        String text = heading.replaceAll("\\s+", " ").strip();
+        String text = heading.replaceAll("[\\s\\p{Z}]+", " ").strip();
         if (text.isEmpty()) {
             return;
         }

@@ -8,12 +8,17 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.commonmark.ext.gfm.tables.TableBlock;
+import org.commonmark.ext.gfm.tables.TableRow;
 import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.node.BlockQuote;
+import org.commonmark.node.Code;
 import org.commonmark.node.Heading;
 import org.commonmark.node.HtmlBlock;
 import org.commonmark.node.HtmlInline;
@@ -44,8 +49,8 @@ final class MarkdownText {
     private static final List<org.commonmark.Extension> EXTENSIONS = List.of(TablesExtension.create());
     private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS).build();
     private static final TextContentRenderer RENDERER = TextContentRenderer.builder()
+            .nodeRendererFactory(PlainText::new)
             .extensions(EXTENSIONS)
-            .nodeRendererFactory(LinkTextOnly::new)
             .build();
 
     private final Reader reader;
@@ -204,18 +209,21 @@ final class MarkdownText {
         text.setLength(0);
     }
 
-    /** Links and images as their text; inline HTML dropped; an HTML block as its text. */
-    private static final class LinkTextOnly implements NodeRenderer {
+    /**
+     * Links and images as their text, code without quotes, a quote without guillemets, a table row as one line with
+     * its cells separated by {@code " | "}; inline HTML dropped, an HTML block as its text.
+     */
+    private static final class PlainText implements NodeRenderer {
 
         private final TextContentNodeRendererContext context;
 
-        LinkTextOnly(TextContentNodeRendererContext context) {
+        PlainText(TextContentNodeRendererContext context) {
             this.context = context;
         }
 
         @Override
         public Set<Class<? extends Node>> getNodeTypes() {
-            return Set.of(Link.class, Image.class, HtmlInline.class, HtmlBlock.class);
+            return Set.of(Link.class, Image.class, Code.class, BlockQuote.class, TableBlock.class, HtmlInline.class, HtmlBlock.class);
         }
 
         @Override
@@ -227,9 +235,39 @@ final class MarkdownText {
                     context.getWriter().block();
                 }
             }
+            else if (node instanceof Code code) {
+                context.getWriter().write(code.getLiteral());
+            }
+            else if (node instanceof TableBlock table) {
+                rows(table);
+                context.getWriter().block();
+            }
             else if (!(node instanceof HtmlInline)) {
                 for (Node child = node.getFirstChild(); child != null; child = child.getNext()) {
                     context.render(child);
+                }
+                if (node instanceof BlockQuote) {
+                    context.getWriter().block();
+                }
+            }
+        }
+
+        private void rows(Node parent) {
+            for (Node child = parent.getFirstChild(); child != null; child = child.getNext()) {
+                if (child instanceof TableRow row) {
+                    List<String> cells = new ArrayList<>();
+                    for (Node cell = row.getFirstChild(); cell != null; cell = cell.getNext()) {
+                        StringBuilder content = new StringBuilder();
+                        for (Node inline = cell.getFirstChild(); inline != null; inline = inline.getNext()) {
+                            content.append(RENDERER.render(inline));
+                        }
+                        cells.add(content.toString().strip());
+                    }
+                    context.getWriter().write(String.join(" | ", cells));
+                    context.getWriter().line();
+                }
+                else {
+                    rows(child);
                 }
             }
         }

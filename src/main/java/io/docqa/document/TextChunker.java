@@ -17,6 +17,7 @@ import reactor.core.publisher.Flux;
  * Each chunk carries the section (heading path) of its first character that was not part of the chunk before. A new
  * section ends the current chunk when the window already holds at least a quarter of a chunk of new text; then the
  * next chunk starts at the new section, without overlap. A smaller section is merged into the chunk that follows.
+ * A change of section is a paragraph break.
  */
 final class TextChunker {
 
@@ -116,6 +117,8 @@ final class TextChunker {
             boolean newSection = starts.isEmpty() || !Objects.equals(section, starts.get(starts.size() - 1).section());
             if (newSection) {
                 endChunkBefore(chunks);
+                pendingSpace = true;
+                pendingNewlines = Math.max(2, pendingNewlines);
             }
             if (pendingSpace && window.length() > 0) {
                 window.append(pendingNewlines >= 2 ? "\n\n" : pendingNewlines == 1 ? "\n" : " ");
