@@ -169,6 +169,27 @@ class TenantVectorIndexTest {
     }
 
     @Test
+    void aChunkSectionIsStoredAsMetadataOnlyWhenThereIsOne() {
+        TenantId tenant = TenantId.random();
+        UUID doc = UUID.randomUUID();
+        index.add(tenant, List.of(new VectorChunk(doc, 0, "Guide > Install", "with a section", basis(0)),
+                        new VectorChunk(doc, 1, null, "without", basis(1))))
+                .as(StepVerifier::create)
+                .verifyComplete();
+        String collectionId = collectionId(index.collectionName(tenant));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("collections/" + collectionId + "/get"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"include\":[\"metadatas\",\"documents\"]}")));
+        var records = tools.jackson.databind.json.JsonMapper.shared().readTree(response.body());
+        java.util.Map<String, tools.jackson.databind.JsonNode> byText = new java.util.HashMap<>();
+        for (int i = 0; i < records.get("documents").size(); i++) {
+            byText.put(records.get("documents").get(i).asString(), records.get("metadatas").get(i));
+        }
+        assertThat(byText.get("with a section").get("section").asString()).isEqualTo("Guide > Install");
+        assertThat(byText.get("without").has("section")).isFalse();
+    }
+
+    @Test
     void removeDocumentRemovesOnlyThatDocument() {
         TenantId tenant = TenantId.random();
         UUID gone = UUID.randomUUID();

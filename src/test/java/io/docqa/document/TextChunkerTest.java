@@ -222,6 +222,16 @@ class TextChunkerTest {
     }
 
     @Test
+    void theSectionIsEmbeddedWithTheTextOnlyWhenSetTo() {
+        TextChunk chunk = new TextChunk(3, "Guide > Install", "Run the installer.");
+        assertThat(DEFAULTS.sectionInEmbedding()).isFalse();
+        assertThat(DEFAULTS.embedded(chunk)).isEqualTo("Run the installer.");
+        ChunkingProperties withSection = new ChunkingProperties(800, 100, true);
+        assertThat(withSection.embedded(chunk)).isEqualTo("Guide > Install\n\nRun the installer.");
+        assertThat(withSection.embedded(new TextChunk(0, null, "No heading."))).isEqualTo("No heading.");
+    }
+
+    @Test
     void theConfigurationIsChecked() {
         assertThat(DEFAULTS).isEqualTo(new ChunkingProperties(800, 100));
         assertThatThrownBy(() -> new ChunkingProperties(800, 800)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
