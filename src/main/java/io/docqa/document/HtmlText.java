@@ -1,7 +1,6 @@
 package io.docqa.document;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ final class HtmlText {
                 sink.next(ready.poll());
             }
         }
-        catch (UncheckedIOException | IllegalArgumentException e) {
+        catch (RuntimeException e) {
             sink.error(new UnreadableContentException("The HTML file could not be read" + DocumentParser.reason(e, file)));
         }
         return this;

@@ -3,7 +3,6 @@ package io.docqa.document;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +99,7 @@ final class MarkdownText {
         catch (CharacterCodingException e) {
             sink.error(new UnreadableContentException("The file is not valid UTF-8 text"));
         }
-        catch (IOException | UncheckedIOException e) {
+        catch (IOException | RuntimeException e) {
             sink.error(new UnreadableContentException("The Markdown file could not be read" + DocumentParser.reason(e, file)));
         }
         return this;
