@@ -121,7 +121,7 @@ class DocumentIngestion {
         Flux<IngestionEvent> progress = reader.read(kind, bytes)
                 .transform(text -> TextChunker.chunk(text, chunking))
                 .buffer(properties.embedBatchSize())
-                .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(TextChunk::text).toList())
+                .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(chunking::embedded).toList())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> index.add(tenant, batch)
                         .then(documents.saveChunks(tenant, document.id(), stored(batch)))
@@ -180,12 +180,12 @@ class DocumentIngestion {
 
     private static List<VectorChunk> vectorChunks(UUID documentId, List<TextChunk> batch, List<float[]> vectors) {
         return java.util.stream.IntStream.range(0, batch.size())
-                .mapToObj(i -> new VectorChunk(documentId, batch.get(i).index(), batch.get(i).text(), vectors.get(i)))
+                .mapToObj(i -> new VectorChunk(documentId, batch.get(i).index(), batch.get(i).section(), batch.get(i).text(), vectors.get(i)))
                 .toList();
     }
 
     private static List<Documents.StoredChunk> stored(List<VectorChunk> batch) {
-        return batch.stream().map(chunk -> new Documents.StoredChunk(chunk.chunkIndex(), chunk.text())).toList();
+        return batch.stream().map(chunk -> new Documents.StoredChunk(chunk.chunkIndex(), chunk.section(), chunk.text())).toList();
     }
 
     private static byte[] prefix(List<DataBuffer> head) {

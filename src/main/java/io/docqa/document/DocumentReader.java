@@ -4,7 +4,10 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
-/** Turns the bytes of a file of a known kind into a stream of text: incrementally for text, via a spooled file otherwise. */
+/**
+ * Turns the bytes of a file of a known kind into a stream of text with its heading path: incrementally for plain text,
+ * via a spooled file otherwise (the parsers read from the file, a bounded part at a time).
+ */
 @Component
 class DocumentReader {
 
@@ -14,11 +17,10 @@ class DocumentReader {
         this.parser = parser;
     }
 
-    Flux<String> read(DocumentKind kind, Flux<DataBuffer> bytes) {
+    Flux<TextPiece> read(DocumentKind kind, Flux<DataBuffer> bytes) {
         return switch (kind) {
-            case TEXT, MARKDOWN -> Utf8Decoder.decode(bytes);
-            case HTML -> HtmlToText.convert(Utf8Decoder.decode(bytes));
-            case PDF, DOCX -> Spool.spooled(bytes, path -> parser.parse(path, kind));
+            case TEXT -> Utf8Decoder.decode(bytes).map(TextPiece::of);
+            case MARKDOWN, HTML, PDF, DOCX -> Spool.spooled(bytes, path -> parser.parse(path, kind));
         };
     }
 }

@@ -70,7 +70,7 @@ class DocumentApiTest extends IntegrationTest {
         int count = 2 * Documents.CHUNK_PAGE + 17;
         Document document = documents.start(tenant, "many.txt", "text/plain").block();
         List<Documents.StoredChunk> stored = IntStream.range(0, count)
-                .mapToObj(i -> new Documents.StoredChunk(i, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
+                .mapToObj(i -> new Documents.StoredChunk(i, null, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
                 .toList();
         Flux.fromIterable(stored).buffer(100)
                 .concatMap(batch -> documents.saveChunks(tenant, document.id(), batch))
@@ -111,6 +111,39 @@ class DocumentApiTest extends IntegrationTest {
         assertThat(chunkText(owner, documents.get(1))).contains("& heron").doesNotContain("zebra", "<p>");
         assertThat(chunkText(owner, documents.get(2))).contains("falcon report", "nine percent");
         assertThat(chunkText(owner, documents.get(3))).contains("walrus memo", "Friday");
+    }
+
+    @Test
+    void chunksKeepTheHeadingPathTheyStandUnder() {
+        Account owner = api.signup("Sections");
+        String markdown = "# Llama Guide\n\nIntro to llamas.\n\n## Feeding\n\n" + Uploads.prose("hay", 8)
+                + "## Shearing [tips][t]\n\nShear in **spring**.\n\n[t]: https://example.com\n";
+        String html = "<html><body><nav>Prev Up Next Home</nav><h1>Heron&nbsp;Manual</h1><h2>Nesting</h2><p>"
+                + Uploads.prose("nests", 3) + "</p><footer>Copyright</footer></body></html>";
+        List<JsonNode> uploaded = upload(owner, Uploads.text("guide.md", markdown), Uploads.text("heron.html", html),
+                Uploads.text("plain.txt", "No headings here."));
+        assertThat(uploaded).extracting(d -> d.get("status").asString()).containsOnly("ready");
+
+        JsonNode guide = chunks(owner, uploaded.get(0));
+        assertThat(guide.get(0).get("section").asString()).isEqualTo("Llama Guide");
+        assertThat(guide.get(0).get("text").asString()).startsWith("Llama Guide\n\nIntro to llamas.");
+        assertThat(guide.valueStream().map(chunk -> chunk.get("section").asString()))
+                .contains("Llama Guide > Feeding", "Llama Guide > Shearing tips");
+        assertThat(guide.valueStream().map(chunk -> chunk.get("text").asString()))
+                .noneMatch(text -> text.contains("**") || text.contains("[t]") || text.contains("#"));
+        JsonNode heron = chunks(owner, uploaded.get(1));
+        assertThat(heron.get(0).get("section").asString()).as("a tiny section merges into the next chunk").isEqualTo("Heron Manual");
+        assertThat(heron.get(0).get("text").asString()).startsWith("Heron Manual\n\nNesting\n\nParagraph 0 is about nests.");
+        assertThat(heron.valueStream().map(chunk -> chunk.get("text").asString())).noneMatch(text -> text.contains("Prev") || text.contains("Copyright"));
+        JsonNode plain = chunks(owner, uploaded.get(2));
+        assertThat(plain.get(0).has("section")).isTrue();
+        assertThat(plain.get(0).get("section").isNull()).isTrue();
+
+        List<String> stored = db.sql("select section from document_chunks where document_id = :doc order by chunk_index")
+                .bind("doc", java.util.UUID.fromString(uploaded.get(0).get("id").asString()))
+                .map(row -> String.valueOf(row.get("section", String.class))).all().collectList().block();
+        assertThat(stored).first().isEqualTo("Llama Guide");
+        assertThat(stored).contains("Llama Guide > Feeding");
     }
 
     @Test
@@ -212,6 +245,13 @@ class DocumentApiTest extends IntegrationTest {
                 .expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         return body.get("documents").valueStream().toList();
+    }
+
+    private JsonNode chunks(Account account, JsonNode document) {
+        return http.get().uri("/api/v1/documents/{id}/chunks", document.get("id").asString())
+                .header(HttpHeaders.AUTHORIZATION, account.bearer()).exchange()
+                .expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("items");
     }
 
     private String chunkText(Account account, JsonNode document) {

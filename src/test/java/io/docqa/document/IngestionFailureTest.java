@@ -85,7 +85,7 @@ class IngestionFailureTest extends IntegrationTest {
                 .then().as(StepVerifier::create).verifyComplete();
         float[] vector = new float[384];
         vector[0] = 1;
-        index.add(tenant, List.of(new VectorChunk(id, 0, "half of a document", vector)))
+        index.add(tenant, List.of(new VectorChunk(id, 0, null, "half of a document", vector)))
                 .as(StepVerifier::create).verifyComplete();
         index.count(tenant, id).as(StepVerifier::create).expectNext(1L).verifyComplete();
         db.sql("insert into document_chunks (document_id, tenant_id, chunk_index, text) values (:id, :tenant, 0, 'half of a document')")
