@@ -30,7 +30,7 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
  * sources from Debian's {@code python3-doc}, else the licence texts in {@code /usr/share/common-licenses}). One thread
  * per core, one text per thread at a time, as {@link Embedder} runs them; the variants take turns, in a rotating order,
  * so that the drift of a shared machine's speed falls on all of them. Not a test. Run with
- * {@code bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5]}.
+ * {@code bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5 --corpus DIR]}.
  */
 public final class EmbedderWindowsBenchmark {
 
@@ -42,7 +42,8 @@ public final class EmbedderWindowsBenchmark {
         int chunkCount = Integer.parseInt(options.getOrDefault("chunks", "400"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         int threads = Runtime.getRuntime().availableProcessors();
-        Path corpus = CORPORA.stream().filter(Files::isDirectory).findFirst().orElseThrow();
+        Path corpus = options.containsKey("corpus") ? Path.of(options.get("corpus"))
+                : CORPORA.stream().filter(Files::isDirectory).findFirst().orElseThrow();
         List<String> chunks = chunks(corpus, chunkCount);
         System.out.printf("%d chunks of %s, %.0f characters on average; %d threads%n", chunks.size(), corpus,
                 chunks.stream().mapToInt(String::length).average().orElseThrow(), threads);
