@@ -173,6 +173,38 @@ final class ChatPage {
         return lastAnswer().findElements(By.cssSelector("[data-testid=source]"));
     }
 
+    /**
+     * Makes the next answer's first source carry {@code section}, as the service sends it for documents with headings:
+     * the page's own {@code fetch} is wrapped once, and the {@code sources} event of the answer rewritten.
+     */
+    void giveTheNextFirstSourceTheSection(String section) {
+        script("""
+                const section = arguments[0];
+                const realFetch = window.fetch;
+                window.fetch = async (input, init) => {
+                  const response = await realFetch(input, init);
+                  if (!String(input).endsWith('/api/v1/chat')) {
+                    return response;
+                  }
+                  window.fetch = realFetch;
+                  const body = (await response.text()).replace(/(event: ?sources\\r?\\ndata: ?)(.*)/, (all, head, json) => {
+                    const data = JSON.parse(json);
+                    data.sources[0].section = section;
+                    return head + JSON.stringify(data);
+                  });
+                  return new Response(body, { status: response.status, headers: response.headers });
+                };
+                """, section);
+    }
+
+    /** For each source of the newest answer, the heading path it shows, or null where it shows none. */
+    List<String> sourceSections() {
+        return sources().stream().map(source -> {
+            List<WebElement> section = source.findElements(By.cssSelector("[data-testid=source-section]"));
+            return section.isEmpty() ? null : section.get(0).getText().replaceFirst("^\\s*— ", "");
+        }).toList();
+    }
+
     String answerStatus() {
         return lastAnswer().findElement(By.cssSelector("[data-testid=answer-status]")).getText();
     }
@@ -182,6 +214,10 @@ final class ChatPage {
         citation.click();
         WebElement dialog = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("passage-dialog")));
         return dialog.findElement(By.id("passage-title")).getText() + "\n" + dialog.findElement(By.id("passage-text")).getText();
+    }
+
+    String passageMeta() {
+        return driver.findElement(By.id("passage-meta")).getText();
     }
 
     void closePassage() {
