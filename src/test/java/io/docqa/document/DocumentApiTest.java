@@ -160,6 +160,27 @@ class DocumentApiTest extends IntegrationTest {
     }
 
     @Test
+    void aDuplicateIsRecognisedBeforeAnythingIsEmbedded() {
+        Account owner = api.signup("Duplicate first");
+        NamedBytes file = Uploads.text("original.txt", Uploads.prose("recognition", 40));
+        String original = upload(owner, file).get(0).get("id").asString();
+        var events = http.post().uri("/api/v1/documents")
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .body(BodyInserters.fromMultipartData(Uploads.files(new NamedBytes("copy.txt", file.bytes()))))
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<JsonNode>>() { })
+                .getResponseBody();
+        StepVerifier.create(events.collectList())
+                .assertNext(list -> {
+                    assertThat(list).extracting(ServerSentEvent::event).containsExactly("document");
+                    assertThat(list.get(0).data().get("id").asString()).isEqualTo(original);
+                })
+                .verifyComplete();
+    }
+
+    @Test
     void progressStreamsWhileIngesting() {
         Account owner = api.signup("Progress");
         var events = http.post().uri("/api/v1/documents")
