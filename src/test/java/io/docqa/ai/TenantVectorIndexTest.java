@@ -25,8 +25,9 @@ import reactor.test.StepVerifier;
 class TenantVectorIndexTest {
 
     private static final Embedder embedder = new Embedder();
+    // Chroma starved of CPU took over 10 s to make a collection; the timeout is not what this class tests
     private static final TenantVectorIndex index = new TenantVectorIndex(
-            new ChromaProperties(URI.create(ChromaServer.get().url()), Duration.ofSeconds(10), 4), embedder);
+            new ChromaProperties(URI.create(ChromaServer.get().url()), Duration.ofSeconds(30), 4), embedder);
 
     @AfterAll
     static void close() {

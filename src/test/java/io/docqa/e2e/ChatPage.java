@@ -2,7 +2,6 @@ package io.docqa.e2e;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -143,18 +142,24 @@ final class ChatPage {
     }
 
     /**
-     * Samples the newest answer's length every {@code every} while it streams, until it is no longer streaming;
-     * returns the lengths seen, in order. Brackets are not counted: a complete "[1]" becomes a button showing "1".
+     * Records the newest answer's length each time the message list changes, from now on; brackets are not counted:
+     * a complete "[1]" becomes a button showing "1". One record per mutation batch, so tokens that arrive in separate
+     * network reads are seen separately.
      */
-    List<Integer> sampleAnswerWhileStreaming(Duration every, Duration atMost) {
-        List<Integer> lengths = new ArrayList<>();
-        long end = System.nanoTime() + atMost.toNanos();
-        waitFor(d -> "streaming".equals(answerState()) || !answerText().isEmpty());
-        while (System.nanoTime() < end && "streaming".equals(answerState())) {
-            lengths.add(answerText().replaceAll("[\\[\\]]", "").length());
-            sleep(every);
-        }
-        return lengths;
+    void recordAnswerLengths() {
+        script("""
+                window.__answerLengths = [];
+                new MutationObserver(() => {
+                  const all = document.querySelectorAll('[data-testid=message][data-role=assistant] [data-testid=answer-text]');
+                  if (all.length) window.__answerLengths.push(all[all.length - 1].textContent.replace(/[\\[\\]]/g, '').length);
+                }).observe(document.getElementById('messages'), { subtree: true, childList: true, characterData: true });
+                """);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Integer> answerLengths() {
+        List<Object> lengths = (List<Object>) script("return window.__answerLengths || [];");
+        return lengths.stream().map(length -> (int) number(length)).toList();
     }
 
     void awaitAnswerState(String state) {
@@ -267,15 +272,5 @@ final class ChatPage {
 
     private static long number(Object value) {
         return value instanceof Number n ? n.longValue() : -1;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -46,6 +46,7 @@ public abstract class IntegrationTest {
         registry.add("spring.flyway.user", database::user);
         registry.add("spring.flyway.password", database::password);
         registry.add("docqa.chroma.url", () -> ChromaServer.get().url());
+        registry.add("docqa.chroma.timeout", () -> "30s"); // a Chroma starved of CPU is slow, not away
         registry.add("docqa.ollama.base-url", () -> OLLAMA.baseUrl());
         registry.add("docqa.ollama.first-token-timeout", () -> "3s");
         registry.add("docqa.ollama.stall-timeout", () -> "2s");
