@@ -37,6 +37,7 @@ public class TenantVectorIndex implements AutoCloseable {
     static final String TENANT_ID = "tenant_id";
     static final String DOCUMENT_ID = "document_id";
     static final String CHUNK_INDEX = "chunk_index";
+    static final String SECTION = "section";
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
 
     private final ChromaCalls calls;
@@ -171,7 +172,7 @@ public class TenantVectorIndex implements AutoCloseable {
     private static VectorMatch match(EmbeddingMatch<TextSegment> match) {
         Metadata metadata = match.embedded().metadata();
         return new VectorMatch(UUID.fromString(metadata.getString(DOCUMENT_ID)), metadata.getInteger(CHUNK_INDEX),
-                match.embedded().text(), match.score());
+                metadata.getString(SECTION), match.embedded().text(), match.score());
     }
 
     @Override

@@ -21,9 +21,11 @@ class Documents implements TenantUsage {
     private static final String COLUMNS = "id, filename, content_type, size_bytes, sha256, status, chunk_count, error, created_at";
 
     private final DatabaseClient db;
+    private final TextSearchProperties textSearch;
 
-    Documents(DatabaseClient db) {
+    Documents(DatabaseClient db, TextSearchProperties textSearch) {
         this.db = db;
+        this.textSearch = textSearch;
     }
 
     Mono<Document> start(TenantId tenant, String filename, String contentType) {
@@ -41,12 +43,14 @@ class Documents implements TenantUsage {
         if (chunks.isEmpty()) {
             return Mono.empty();
         }
-        StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, text) values ");
+        StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, text, search) values ");
         for (int i = 0; i < chunks.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :t").append(i).append(')');
+            sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :t").append(i)
+                    .append(", to_tsvector(cast(:config as regconfig), :t").append(i).append("))");
         }
-        sql.append(" on conflict (document_id, chunk_index) do update set text = excluded.text");
-        var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value());
+        sql.append(" on conflict (document_id, chunk_index) do update set text = excluded.text, search = excluded.search");
+        var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value())
+                .bind("config", textSearch.textSearchConfig());
         for (int i = 0; i < chunks.size(); i++) {
             spec = spec.bind("i" + i, chunks.get(i).index()).bind("t" + i, chunks.get(i).text());
         }
