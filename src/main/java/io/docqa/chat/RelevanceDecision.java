@@ -13,8 +13,8 @@ import io.docqa.document.KeywordHit;
  * others (an off-topic question still scores 0.6-0.75 against some chunk), so the decision combines:
  * <ul>
  * <li>the best vector score: at {@code vectorAlone} or above, the passage says nearly what the question says;</li>
- * <li>keyword evidence: some passage among the keyword path's best holds at least {@code keywordCoverage} of the
- * question's distinct content words (stemmed, stop words dropped);</li>
+ * <li>keyword evidence: some passage found by the keyword path holds at least {@code keywordCoverage} of the
+ * question's content words, weighted by rarity (its {@link KeywordHit#score()});</li>
  * <li>agreement: the same chunk within the first {@code agreementDepth} of both rankings;</li>
  * <li>lift: how far the best vector score stands above the mean of the tenant's other candidates for this question
  * (off-topic questions score all chunks alike).</li>
@@ -41,14 +41,13 @@ final class RelevanceDecision {
         return evidence.bestVector() >= thresholds.vectorWithKeywords() && evidence.lift() >= thresholds.vectorLift();
     }
 
-    /** What the searches say about a question; {@code coverage} is the best share of content words in one passage. */
+    /** What the searches say about a question; {@code coverage} is the best keyword score. */
     record Evidence(double bestVector, double lift, double coverage, boolean agreement) {
 
         static Evidence of(List<VectorMatch> vector, List<KeywordHit> keyword, int depth) {
             double best = vector.stream().mapToDouble(VectorMatch::score).max().orElse(0);
             double mean = vector.stream().mapToDouble(VectorMatch::score).average().orElse(best);
-            double coverage = keyword.stream().filter(hit -> hit.queryTerms() > 0)
-                    .mapToDouble(hit -> (double) hit.matchedTerms() / hit.queryTerms()).max().orElse(0);
+            double coverage = keyword.stream().mapToDouble(KeywordHit::score).max().orElse(0);
             Set<String> topVector = new HashSet<>();
             vector.stream().limit(depth).forEach(match -> topVector.add(match.documentId() + "/" + match.chunkIndex()));
             boolean agreement = keyword.stream().limit(depth).anyMatch(hit -> topVector.contains(hit.documentId() + "/" + hit.chunkIndex()));

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.TenantVectorIndex;
@@ -24,6 +26,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class Retrieval {
+
+    private static final Logger log = LoggerFactory.getLogger(Retrieval.class);
 
     private final Embedder embedder;
     private final TenantVectorIndex index;
@@ -83,6 +87,12 @@ class Retrieval {
      */
     private List<Source> sources(ChatLimits.Question question, VectorFound vector, List<KeywordHit> keyword) {
         Double explicitFloor = question.minScore();
+        if (log.isDebugEnabled()) {
+            log.debug("Evidence {} for \"{}\"; vector {}; keyword {}", RelevanceDecision.Evidence.of(vector.matches(), keyword,
+                    properties.relevance().agreementDepth()), question.text(),
+                    vector.matches().stream().limit(5).map(m -> m.documentId().toString().substring(0, 4) + "/" + m.chunkIndex() + "=" + String.format("%.3f", m.score())).toList(),
+                    keyword.stream().limit(5).map(h -> h.filename() + "/" + h.chunkIndex() + "=" + String.format("%.3f", h.score()) + " " + h.matchedTerms() + "/" + h.queryTerms()).toList());
+        }
         if (explicitFloor == null && properties.relevance().enabled()
                 && !RelevanceDecision.relevant(vector.matches(), keyword, properties.mode(), properties.relevance())) {
             return List.of();

@@ -21,9 +21,9 @@ class Documents implements TenantUsage {
     private static final String COLUMNS = "id, filename, content_type, size_bytes, sha256, status, chunk_count, error, created_at";
 
     private final DatabaseClient db;
-    private final TextSearchProperties textSearch;
+    private final KeywordSearchProperties textSearch;
 
-    Documents(DatabaseClient db, TextSearchProperties textSearch) {
+    Documents(DatabaseClient db, KeywordSearchProperties textSearch) {
         this.db = db;
         this.textSearch = textSearch;
     }

@@ -66,6 +66,6 @@ class RelevanceDecisionTest {
     }
 
     private static KeywordHit keyword(int chunk, int matched, int terms) {
-        return new KeywordHit(DOC, "doc.txt", chunk, null, "chunk " + chunk, 0.3, matched, terms);
+        return new KeywordHit(DOC, "doc.txt", chunk, null, "chunk " + chunk, (double) matched / terms, matched, terms);
     }
 }
