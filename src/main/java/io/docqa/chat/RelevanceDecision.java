@@ -1,8 +1,8 @@
 package io.docqa.chat;
 
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import io.docqa.ai.VectorMatch;
 import io.docqa.document.KeywordHit;
@@ -41,17 +41,32 @@ final class RelevanceDecision {
         return evidence.bestVector() >= thresholds.vectorWithKeywords() && evidence.lift() >= thresholds.vectorLift();
     }
 
-    /** What the searches say about a question; {@code coverage} is the best keyword score. */
-    record Evidence(double bestVector, double lift, double coverage, boolean agreement) {
+    /**
+     * What the searches say about a question: {@code coverage} is the best keyword score; {@code agreementRank} is the
+     * smallest rank at which one chunk stands in both rankings (0: none does).
+     */
+    record Evidence(double bestVector, double lift, double coverage, int agreementRank, int depth) {
+
+        boolean agreement() {
+            return agreementRank > 0 && agreementRank <= depth;
+        }
 
         static Evidence of(List<VectorMatch> vector, List<KeywordHit> keyword, int depth) {
             double best = vector.stream().mapToDouble(VectorMatch::score).max().orElse(0);
             double mean = vector.stream().mapToDouble(VectorMatch::score).average().orElse(best);
             double coverage = keyword.stream().mapToDouble(KeywordHit::score).max().orElse(0);
-            Set<String> topVector = new HashSet<>();
-            vector.stream().limit(depth).forEach(match -> topVector.add(match.documentId() + "/" + match.chunkIndex()));
-            boolean agreement = keyword.stream().limit(depth).anyMatch(hit -> topVector.contains(hit.documentId() + "/" + hit.chunkIndex()));
-            return new Evidence(best, best - mean, coverage, agreement);
+            Map<String, Integer> vectorRanks = new HashMap<>();
+            for (int i = 0; i < vector.size(); i++) {
+                vectorRanks.putIfAbsent(vector.get(i).documentId() + "/" + vector.get(i).chunkIndex(), i + 1);
+            }
+            int agreementRank = 0;
+            for (int i = 0; i < keyword.size(); i++) {
+                Integer vectorRank = vectorRanks.get(keyword.get(i).documentId() + "/" + keyword.get(i).chunkIndex());
+                if (vectorRank != null && (agreementRank == 0 || Math.max(vectorRank, i + 1) < agreementRank)) {
+                    agreementRank = Math.max(vectorRank, i + 1);
+                }
+            }
+            return new Evidence(best, best - mean, coverage, agreementRank, depth);
         }
     }
 }

@@ -88,10 +88,9 @@ class Retrieval {
     private List<Source> sources(ChatLimits.Question question, VectorFound vector, List<KeywordHit> keyword) {
         Double explicitFloor = question.minScore();
         if (log.isDebugEnabled()) {
-            log.debug("Evidence {} for \"{}\"; vector {}; keyword {}", RelevanceDecision.Evidence.of(vector.matches(), keyword,
-                    properties.relevance().agreementDepth()), question.text(),
-                    vector.matches().stream().limit(5).map(m -> m.documentId().toString().substring(0, 4) + "/" + m.chunkIndex() + "=" + String.format("%.3f", m.score())).toList(),
-                    keyword.stream().limit(5).map(h -> h.filename() + "/" + h.chunkIndex() + "=" + String.format("%.3f", h.score()) + " " + h.matchedTerms() + "/" + h.queryTerms()).toList());
+            RelevanceDecision.Evidence evidence = RelevanceDecision.Evidence.of(vector.matches(), keyword, properties.relevance().agreementDepth());
+            log.debug("Relevance evidence: best_vector={} lift={} coverage={} agreement_rank={} question={}", evidence.bestVector(),
+                    evidence.lift(), evidence.coverage(), evidence.agreementRank(), question.text().replaceAll("\\s+", " "));
         }
         if (explicitFloor == null && properties.relevance().enabled()
                 && !RelevanceDecision.relevant(vector.matches(), keyword, properties.mode(), properties.relevance())) {
