@@ -1,5 +1,13 @@
 package io.docqa.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -57,6 +65,31 @@ class ErrorModelTest extends IntegrationTest {
         http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .exchange()
                 .expectStatus().isBadRequest();
+    }
+
+    /** Sent with the JDK's client: WebTestClient refuses to send headers it cannot parse. */
+    @Test
+    void unparsableMediaTypesAndCharsetsAreA400() throws Exception {
+        String login = "{\"email\":\"a@b.test\",\"password\":\"whatever1\"}";
+        for (String contentType : new String[] { "application/json; charset=ebcdic", "application/json; charset=\"\"", "???" }) {
+            expectMalformed(raw("/api/v1/auth/login", Map.of("Content-Type", contentType), login));
+        }
+        Account account = api.signup("Bad accept");
+        expectMalformed(raw("/api/v1/chat", Map.of("Content-Type", "application/json", "Accept", "???",
+                "Authorization", account.bearer()), "{\"question\":\"anything?\"}"));
+    }
+
+    private HttpResponse<String> raw(String path, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expectMalformed(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(response.body()).contains("\"code\":\"malformed_request\"");
     }
 
     @Test
