@@ -21,7 +21,8 @@ import io.docqa.document.KeywordHit;
  * </ul>
  * Relevant when the vector score alone suffices, or when keyword evidence comes with agreement or with a vector
  * score of at least {@code vectorWithKeywords}, or when that vector score stands out by {@code vectorLift}. With one
- * path switched off ({@code docqa.retrieval.mode}), keyword evidence alone, or the vector rules alone, decide.
+ * path switched off ({@code docqa.retrieval.mode}): keyword evidence alone, or a vector score of
+ * {@code vectorWithKeywords}, decides.
  */
 final class RelevanceDecision {
 
@@ -31,6 +32,9 @@ final class RelevanceDecision {
     static boolean relevant(List<VectorMatch> vector, List<KeywordHit> keyword, RetrievalProperties.Mode mode,
             RetrievalProperties.Relevance thresholds) {
         Evidence evidence = Evidence.of(vector, keyword, thresholds.agreementDepth());
+        if (!mode.keyword()) {
+            return evidence.bestVector() >= thresholds.vectorWithKeywords();
+        }
         if (evidence.bestVector() >= thresholds.vectorAlone()) {
             return true;
         }

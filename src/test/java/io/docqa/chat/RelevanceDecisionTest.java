@@ -53,6 +53,13 @@ class RelevanceDecisionTest {
     }
 
     @Test
+    void withTheKeywordPathOffAFairVectorScoreDecides() {
+        RetrievalProperties.Mode vectorOnly = RetrievalProperties.Mode.VECTOR;
+        assertThat(RelevanceDecision.relevant(List.of(vector(0, 0.66), vector(1, 0.65)), List.of(), vectorOnly, THRESHOLDS)).isTrue();
+        assertThat(RelevanceDecision.relevant(List.of(vector(0, 0.64), vector(1, 0.5)), List.of(), vectorOnly, THRESHOLDS)).isFalse();
+    }
+
+    @Test
     void nothingFoundIsNotRelevant() {
         assertThat(relevant(List.of(), List.of())).isFalse();
     }
