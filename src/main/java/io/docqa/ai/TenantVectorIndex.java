@@ -178,7 +178,7 @@ public class TenantVectorIndex implements AutoCloseable {
     private static VectorMatch match(EmbeddingMatch<TextSegment> match) {
         Metadata metadata = match.embedded().metadata();
         return new VectorMatch(UUID.fromString(metadata.getString(DOCUMENT_ID)), metadata.getInteger(CHUNK_INDEX),
-                match.embedded().text(), match.score());
+                metadata.getString(SECTION), match.embedded().text(), match.score());
     }
 
     @Override

@@ -18,6 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
 import reactor.core.publisher.SignalType;
+import reactor.util.function.Tuple2;
 
 /**
  * Answers a question from the caller's documents: admission to the model, retrieval, the prompt, the token stream,
@@ -60,12 +61,18 @@ class Answering {
 
     /**
      * The conversation rows and the retrieval run at the same time: neither needs the other, and the time to the
-     * first token is their longer one instead of their sum. A failed retrieval still leaves the question recorded.
+     * first token is their longer one instead of their sum. A follow-up question first reads the conversation, whose
+     * earlier questions it is searched with. A failed retrieval still leaves the question recorded.
      */
     private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Conversation existing,
             GenerationGate.Reservation reservation) {
-        Mono<Signal<List<Source>>> found = retrieval.search(caller.tenantId(), question).materialize();
-        return Mono.zip(record(caller, question, existing), found).flatMapMany(both -> {
+        Mono<Tuple2<Recorded, Signal<List<Source>>>> recordedAndFound = existing == null
+                ? Mono.zip(conversations.create(caller, title(question.text()))
+                                .flatMap(created -> addQuestion(caller, question, new Recorded(created, List.of()))),
+                        find(caller, question, List.of()))
+                : history(caller, existing).flatMap(recorded -> Mono.zip(addQuestion(caller, question, recorded),
+                        find(caller, question, userQuestions(recorded.history()))));
+        return recordedAndFound.flatMapMany(both -> {
             Recorded recorded = both.getT1();
             UUID conversationId = recorded.conversation().id();
             Signal<List<Source>> sources = both.getT2();
@@ -77,17 +84,26 @@ class Answering {
         }).doFinally(signal -> reservation.cancel());
     }
 
-    /** Starts or continues the conversation with the question; answers it with the turns before the question. */
-    private Mono<Recorded> record(Caller caller, ChatLimits.Question question, Conversation existing) {
-        Mono<Recorded> before = existing == null
-                ? conversations.create(caller, title(question.text())).map(created -> new Recorded(created, List.of()))
-                : conversations.recent(caller.tenantId(), existing.id(), HISTORY_MESSAGES)
-                        .map(message -> "user".equals(message.role()) ? ChatTurn.user(message.content()) : ChatTurn.assistant(message.content()))
-                        .collectList()
-                        .map(turns -> new Recorded(existing, turns));
-        return before.flatMap(recorded -> conversations.add(caller.tenantId(), recorded.conversation().id(),
+    private Mono<Signal<List<Source>>> find(Caller caller, ChatLimits.Question question, List<String> earlierQuestions) {
+        return retrieval.search(caller.tenantId(), question, earlierQuestions).materialize();
+    }
+
+    /** The turns of the conversation before the question. */
+    private Mono<Recorded> history(Caller caller, Conversation existing) {
+        return conversations.recent(caller.tenantId(), existing.id(), HISTORY_MESSAGES)
+                .map(message -> "user".equals(message.role()) ? ChatTurn.user(message.content()) : ChatTurn.assistant(message.content()))
+                .collectList()
+                .map(turns -> new Recorded(existing, turns));
+    }
+
+    private Mono<Recorded> addQuestion(Caller caller, ChatLimits.Question question, Recorded recorded) {
+        return conversations.add(caller.tenantId(), recorded.conversation().id(),
                         new Conversations.NewMessage("user", question.text(), null, null, null, null))
-                .thenReturn(recorded));
+                .thenReturn(recorded);
+    }
+
+    private static List<String> userQuestions(List<ChatTurn> history) {
+        return history.stream().filter(turn -> turn.role() == ChatTurn.Role.USER).map(ChatTurn::text).toList();
     }
 
     private record Recorded(Conversation conversation, List<ChatTurn> history) {
@@ -98,7 +114,7 @@ class Answering {
         if (sources.isEmpty()) {
             reservation.cancel();
             return Flux.concat(Mono.just(new ChatEvent.Token(PromptBuilder.NOTHING_FOUND)),
-                    save(caller, conversationId, PromptBuilder.NOTHING_FOUND, sources, new ChatEvent.Usage(0, 0), "stop"));
+                    save(caller, conversationId, PromptBuilder.NOTHING_FOUND, sources, new ChatEvent.Usage(0, 0), "not_covered"));
         }
         StringBuilder answer = new StringBuilder();
         AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();

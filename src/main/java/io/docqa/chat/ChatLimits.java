@@ -40,10 +40,10 @@ class ChatLimits {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        double minScore = request.minScore() == null ? properties.defaultMinScore() : request.minScore();
-        return new Question(question, request.conversationId(), documentIds, topK, minScore);
+        return new Question(question, request.conversationId(), documentIds, topK, request.minScore());
     }
 
-    record Question(String text, UUID conversationId, Set<UUID> documentIds, int topK, double minScore) {
+    /** {@code minScore} is null unless the caller set one (see {@link Retrieval}). */
+    record Question(String text, UUID conversationId, Set<UUID> documentIds, int topK, Double minScore) {
     }
 }

@@ -1,31 +1,49 @@
 package io.docqa.chat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorMatch;
 import io.docqa.document.DocumentDirectory;
+import io.docqa.document.KeywordHit;
+import io.docqa.document.KeywordQuery;
+import io.docqa.document.KeywordSearch;
 import io.docqa.tenant.TenantId;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Mono;
 
-/** Finds the passages of the caller's tenant that answer a question; only ready documents count. */
+/**
+ * Finds the passages of the caller's tenant that answer a question, only in ready documents: a vector search (Chroma)
+ * and a keyword search (PostgreSQL) at the same time, fused by rank, then the relevance decision.
+ */
 @Component
 class Retrieval {
+
+    private static final Logger log = LoggerFactory.getLogger(Retrieval.class);
 
     private final Embedder embedder;
     private final TenantVectorIndex index;
     private final DocumentDirectory directory;
+    private final KeywordSearch keywords;
+    private final RetrievalProperties properties;
+    private final double defaultMinScore;
 
-    Retrieval(Embedder embedder, TenantVectorIndex index, DocumentDirectory directory) {
+    Retrieval(Embedder embedder, TenantVectorIndex index, DocumentDirectory directory, KeywordSearch keywords,
+            RetrievalProperties properties, ChatProperties chat) {
         this.embedder = embedder;
         this.index = index;
         this.directory = directory;
+        this.keywords = keywords;
+        this.properties = properties;
+        this.defaultMinScore = chat.defaultMinScore();
     }
 
     /** Fails with 404 when one of the named documents is not a ready document of the tenant. */
@@ -35,17 +53,63 @@ class Retrieval {
                         : Mono.error(ApiException.notFound("Document")));
     }
 
-    Mono<List<Source>> search(TenantId tenant, ChatLimits.Question question) {
-        return embedder.embed(question.text())
-                .flatMap(vector -> index.search(tenant, vector, question.topK(), question.minScore(), question.documentIds()))
-                .flatMap(matches -> directory.readyNames(tenant, matches.stream().map(VectorMatch::documentId).distinct().toList())
-                        .map(names -> sources(matches, names)));
+    /**
+     * The passages for the question, best first; empty when nothing relevant was found. {@code earlier} are the user
+     * questions before it in its conversation, oldest first: a follow-up ("And for digital goods?") is searched
+     * together with the last {@code follow-up-turns} of them.
+     */
+    Mono<List<Source>> search(TenantId tenant, ChatLimits.Question question, List<String> earlier) {
+        String before = String.join("\n", earlier.subList(Math.max(0, earlier.size() - properties.followUpTurns()), earlier.size()));
+        RetrievalProperties.Mode mode = properties.mode();
+        Mono<VectorFound> vector = mode.vector() ? vectorSearch(tenant, question, before) : Mono.just(VectorFound.NONE);
+        Mono<List<KeywordHit>> keyword = mode.keyword()
+                ? keywords.search(tenant, new KeywordQuery(question.text(), before, properties.followUpWeight()),
+                        question.documentIds(), properties.candidates())
+                : Mono.just(List.of());
+        return Mono.zip(vector, keyword).map(both -> sources(question, both.getT1(), both.getT2()));
     }
 
-    private static List<Source> sources(List<VectorMatch> matches, Map<UUID, String> names) {
-        return matches.stream()
-                .filter(match -> names.containsKey(match.documentId()))
-                .map(match -> new Source(match.documentId(), names.get(match.documentId()), match.chunkIndex(), match.score(), match.text()))
+    private Mono<VectorFound> vectorSearch(TenantId tenant, ChatLimits.Question question, String before) {
+        Mono<float[]> query = before.isBlank() || properties.followUpWeight() == 0
+                ? embedder.embed(question.text())
+                : embedder.embedAll(List.of(question.text(), before))
+                        .map(vectors -> QueryVectors.weighted(vectors.get(0), vectors.get(1), properties.followUpWeight()));
+        return query
+                .flatMap(vector -> index.search(tenant, vector, properties.candidates(), 0, question.documentIds()))
+                .flatMap(matches -> directory.readyNames(tenant, matches.stream().map(VectorMatch::documentId).distinct().toList())
+                        .map(names -> new VectorFound(matches.stream().filter(match -> names.containsKey(match.documentId())).toList(), names)));
+    }
+
+    /**
+     * An explicit {@code min_score} is the caller's own relevance decision: a floor on each source's score. Without
+     * one, the relevance decision decides, and vector matches below {@code docqa.chat.default-min-score} are no
+     * candidates.
+     */
+    private List<Source> sources(ChatLimits.Question question, VectorFound vector, List<KeywordHit> keyword) {
+        Double explicitFloor = question.minScore();
+        if (log.isDebugEnabled()) {
+            RelevanceDecision.Evidence evidence = RelevanceDecision.Evidence.of(vector.matches(), keyword, properties.relevance().agreementDepth());
+            log.debug("Relevance evidence: best_vector={} lift={} coverage={} agreement_rank={} question={}", evidence.bestVector(),
+                    evidence.lift(), evidence.coverage(), evidence.agreementRank(), question.text().replaceAll("\\s+", " "));
+        }
+        if (explicitFloor == null && properties.relevance().enabled()
+                && !RelevanceDecision.relevant(vector.matches(), keyword, properties.mode(), properties.relevance())) {
+            return List.of();
+        }
+        double floor = explicitFloor == null ? defaultMinScore : explicitFloor;
+        List<VectorMatch> candidates = vector.matches().stream().filter(match -> match.score() >= floor).toList();
+        Map<UUID, String> names = new HashMap<>(vector.names());
+        keyword.forEach(hit -> names.put(hit.documentId(), hit.filename()));
+        return RankFusion.fuse(candidates, keyword, properties).stream()
+                .filter(candidate -> explicitFloor == null || candidate.score() >= explicitFloor)
+                .limit(question.topK())
+                .map(candidate -> new Source(candidate.documentId(), names.get(candidate.documentId()), candidate.chunkIndex(),
+                        candidate.section(), candidate.score(), candidate.text()))
                 .toList();
+    }
+
+    private record VectorFound(List<VectorMatch> matches, Map<UUID, String> names) {
+
+        static final VectorFound NONE = new VectorFound(List.of(), Map.of());
     }
 }

@@ -21,9 +21,11 @@ class Documents implements TenantUsage {
     private static final String COLUMNS = "id, filename, content_type, size_bytes, sha256, status, chunk_count, error, created_at";
 
     private final DatabaseClient db;
+    private final KeywordSearchProperties textSearch;
 
-    Documents(DatabaseClient db) {
+    Documents(DatabaseClient db, KeywordSearchProperties textSearch) {
         this.db = db;
+        this.textSearch = textSearch;
     }
 
     Mono<Document> start(TenantId tenant, String filename, String contentType) {
@@ -41,12 +43,15 @@ class Documents implements TenantUsage {
         if (chunks.isEmpty()) {
             return Mono.empty();
         }
-        StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, section, text) values ");
+        StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, section, text, search) values ");
         for (int i = 0; i < chunks.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :s").append(i).append(", :t").append(i).append(')');
+            sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :s").append(i).append(", :t").append(i)
+                    .append(", setweight(to_tsvector(cast(:config as regconfig), coalesce(:s").append(i).append(", '')), 'A')")
+                    .append(" || to_tsvector(cast(:config as regconfig), :t").append(i).append("))");
         }
-        sql.append(" on conflict (document_id, chunk_index) do update set section = excluded.section, text = excluded.text");
-        var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value());
+        sql.append(" on conflict (document_id, chunk_index) do update set section = excluded.section, text = excluded.text, search = excluded.search");
+        var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value())
+                .bind("config", textSearch.textSearchConfig());
         for (int i = 0; i < chunks.size(); i++) {
             StoredChunk chunk = chunks.get(i);
             spec = spec.bind("i" + i, chunk.index()).bind("t" + i, chunk.text());

@@ -29,7 +29,11 @@ final class BenchApi {
 
     /** Signs up a new tenant and answers the owner's access token. */
     String signup(String tenantName) {
-        String email = "owner-" + UUID.randomUUID() + "@bench.test";
+        return signup(tenantName, "owner-" + UUID.randomUUID() + "@bench.test");
+    }
+
+    /** Signs up a new tenant whose owner has {@code email} and {@link #PASSWORD}; answers the owner's access token. */
+    String signup(String tenantName, String email) {
         JsonNode body = send(HttpRequest.newBuilder(uri("/api/v1/auth/signup"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
@@ -37,11 +41,24 @@ final class BenchApi {
         return body.get("access_token").asString();
     }
 
+    /** A fresh access token of a user with {@link #PASSWORD}. */
+    String login(String email) {
+        JsonNode body = send(HttpRequest.newBuilder(uri("/api/v1/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("email", email, "password", PASSWORD)))), 200);
+        return body.get("access_token").asString();
+    }
+
     /** Uploads one text file and answers the document once it is indexed. */
     JsonNode upload(String token, Path file) {
+        return upload(token, file, "text/plain");
+    }
+
+    /** Uploads one file of the given type and answers the document once it is indexed. */
+    JsonNode upload(String token, Path file, String contentType) {
         String boundary = "bench-" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
-                + "\"\r\nContent-Type: text/plain\r\n\r\n";
+                + "\"\r\nContent-Type: " + contentType + "\r\n\r\n";
         String tail = "\r\n--" + boundary + "--\r\n";
         try {
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(
@@ -61,6 +78,19 @@ final class BenchApi {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Asks {@code POST /api/v1/chat} for a JSON answer; {@code request} is its body ({@code question}, {@code top_k},
+     * {@code conversation_id}...).
+     */
+    JsonNode chat(String token, Map<String, Object> request) {
+        return send(HttpRequest.newBuilder(uri("/api/v1/chat"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))), 200);
     }
 
     /** The texts of a document's chunks, in order. */

@@ -1,0 +1,12 @@
+package io.docqa.document;
+
+import java.util.UUID;
+
+/**
+ * A chunk found by keyword search. {@code score} in [0, 1] is the share of the query's words the chunk holds, each
+ * word weighted by its rarity (inverse document frequency); {@code matchedTerms} of the query's {@code queryTerms}
+ * distinct stemmed content words occur in it.
+ */
+public record KeywordHit(UUID documentId, String filename, int chunkIndex, String section, String text, double score,
+        int matchedTerms, int queryTerms) {
+}

@@ -1,0 +1,86 @@
+package io.docqa.document;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import io.docqa.tenant.TenantId;
+import reactor.core.publisher.Mono;
+
+/**
+ * Keyword search over the chunks of a tenant's ready documents with PostgreSQL's full-text search, in one statement
+ * whose every chunk row is the tenant's. The question's words (stemmed, stop words dropped) are weighted by rarity,
+ * {@code ln(1 / share of chunks holding the word)}, from PostgreSQL's statistics of the column (words it does not
+ * list as common count as rare). A chunk is found when it holds any rare word, or all common ones; chunks rank by
+ * the weight of the words they hold, then by cover density ({@code ts_rank_cd}).
+ */
+@Component
+public class KeywordSearch {
+
+    private static final String SQL = """
+            with stats as (
+                select most_common_elems::text::text[] as elems, most_common_elem_freqs as freqs
+                from pg_stats where schemaname = current_schema() and tablename = 'document_chunks' and attname = 'search'
+            ), asked as (
+                select term, max(weight) as weight from (
+                    select unnest(tsvector_to_array(to_tsvector(cast(:config as regconfig), :question))) as term, 1.0::float8 as weight
+                    union all
+                    select unnest(tsvector_to_array(to_tsvector(cast(:config as regconfig), :earlier))), cast(:weight as float8)
+                ) words where weight > 0 group by term
+            ), shares as (
+                select a.term, a.weight, plainto_tsquery('simple', a.term) as query,
+                       coalesce((select s.freqs[array_position(s.elems, a.term)] from stats s), 0) as share
+                from asked a
+            ), terms as (
+                select query, share, weight * ln(1 / greatest(share, 0.0001)) as idf from shares where query::text <> ''
+            ), q as (
+                select coalesce((select string_agg(query::text, ' | ') from terms where share <= :common)::tsquery, ''::tsquery)
+                       || coalesce((select string_agg(query::text, ' & ') from terms where share > :common)::tsquery, ''::tsquery) as match,
+                       coalesce((select string_agg(query::text, ' | ') from terms)::tsquery, ''::tsquery) as anyterm,
+                       (select sum(idf) from terms) as total,
+                       (select count(*) from terms) as terms
+            )
+            select c.document_id, c.chunk_index, c.section, c.text, d.filename, q.total, q.terms,
+                   (select sum(t.idf) from terms t where c.search @@ t.query) as found,
+                   (select count(*) from terms t where c.search @@ t.query) as matched
+            from q, document_chunks c join documents d on d.id = c.document_id
+            where c.tenant_id = :tenant and d.tenant_id = :tenant and d.status = 'ready' and c.search @@ q.match %s
+            order by found desc, ts_rank_cd(c.search, q.anyterm) desc, c.document_id, c.chunk_index
+            limit :limit
+            """;
+
+    private final DatabaseClient db;
+    private final KeywordSearchProperties properties;
+
+    KeywordSearch(DatabaseClient db, KeywordSearchProperties properties) {
+        this.db = db;
+        this.properties = properties;
+    }
+
+    /** The best {@code limit} chunks for the query, best first; only within {@code documentIds} unless that is empty. */
+    public Mono<List<KeywordHit>> search(TenantId tenant, KeywordQuery query, Set<UUID> documentIds, int limit) {
+        var spec = db.sql(SQL.formatted(documentIds.isEmpty() ? "" : "and c.document_id = any(:ids)"))
+                .bind("config", properties.textSearchConfig())
+                .bind("question", query.question())
+                .bind("earlier", query.earlier())
+                .bind("weight", query.earlierWeight())
+                .bind("common", properties.commonTermShare())
+                .bind("tenant", tenant.value())
+                .bind("limit", limit);
+        if (!documentIds.isEmpty()) {
+            spec = spec.bind("ids", documentIds.toArray(UUID[]::new));
+        }
+        return spec.map(KeywordSearch::hit).all().collectList();
+    }
+
+    private static KeywordHit hit(Readable row) {
+        double total = row.get("total", Double.class);
+        return new KeywordHit(row.get("document_id", UUID.class), row.get("filename", String.class),
+                row.get("chunk_index", Integer.class), row.get("section", String.class), row.get("text", String.class),
+                total > 0 ? Math.min(1, row.get("found", Double.class) / total) : 0,
+                ((Number) row.get("matched")).intValue(), ((Number) row.get("terms")).intValue());
+    }
+}

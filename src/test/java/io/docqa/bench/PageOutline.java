@@ -1,0 +1,79 @@
+package io.docqa.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * The headings and API definitions of one page of the corpus, which questions are made of: Sphinx HTML's
+ * {@code h1}-{@code h3} and {@code dl.py > dt[id]} (e.g. {@code json.dumps}, a function), or Markdown's {@code #} lines.
+ */
+record PageOutline(RetrievalCorpus.Page page, List<String> headings, List<Definition> definitions) {
+
+    /** An API entry: its qualified name ({@code json.JSONDecoder.decode}) and Sphinx's kind ({@code method}). */
+    record Definition(String name, String kind) {
+
+        String shortName() {
+            return name.substring(name.lastIndexOf('.') + 1);
+        }
+    }
+
+    private static final Pattern SECTION_NUMBER = Pattern.compile("^(\\d+\\.)+\\d*\\s+");
+    private static final Pattern MARKDOWN_HEADING = Pattern.compile("^#{1,3}\\s+(.+?)\\s*#*$");
+    private static final List<String> KINDS = List.of("function", "method", "classmethod", "staticmethod", "class",
+            "exception", "data", "attribute", "property", "decorator");
+
+    static PageOutline read(RetrievalCorpus.Page page) {
+        try {
+            return page.markdown() ? markdown(page) : html(page);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static PageOutline html(RetrievalCorpus.Page page) throws IOException {
+        Document document = Jsoup.parse(page.source().toFile(), "UTF-8");
+        Element body = document.selectFirst("div.body");
+        if (body == null) {
+            body = document.body();
+        }
+        body.select("a.headerlink").remove();
+        List<String> headings = new ArrayList<>();
+        for (Element heading : body.select("h1, h2, h3")) {
+            headings.add(SECTION_NUMBER.matcher(heading.text().strip()).replaceFirst(""));
+        }
+        List<Definition> definitions = new ArrayList<>();
+        for (Element term : body.select("dl.py > dt[id]")) {
+            String kind = term.parent().classNames().stream().filter(KINDS::contains).findFirst().orElse(null);
+            String name = term.id();
+            if (kind != null && name.matches("[\\w.]+") && !name.startsWith("index-")) {
+                definitions.add(new Definition(name, kind));
+            }
+        }
+        return new PageOutline(page, headings, definitions);
+    }
+
+    private static PageOutline markdown(RetrievalCorpus.Page page) throws IOException {
+        List<String> headings = new ArrayList<>();
+        boolean fenced = false;
+        for (String line : Files.readAllLines(page.source())) {
+            if (line.startsWith("```")) {
+                fenced = !fenced;
+                continue;
+            }
+            Matcher heading = MARKDOWN_HEADING.matcher(line);
+            if (!fenced && heading.matches()) {
+                headings.add(heading.group(1).replace("`", "").replaceAll("\\{[^}]*}", "").strip());
+            }
+        }
+        return new PageOutline(page, headings, List.of());
+    }
+}

@@ -1,0 +1,173 @@
+package io.docqa.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.docqa.support.FakeOllama;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Whether answers stand on the right page: retrieval quality on real documents, for each retrieval mode. Run with
+ * {@code bash .ci/bench.sh RetrievalBenchmark}. Nothing here is timed.
+ *
+ * <ol>
+ * <li>The corpus ({@link RetrievalCorpus}): about 120 pages of the Python documentation from Debian's python3-doc, as
+ * HTML, a few converted to PDF and DOCX by LibreOffice, and pip's Markdown pages, uploaded to one tenant of the
+ * packaged service (fresh database, real Chroma, a fake Ollama that answers at once).</li>
+ * <li>The questions ({@link QuestionSet}): drawn with a fixed seed from headings, API definitions and index entries, so
+ * that the right page is known; follow-up pairs; hand-written off-topic questions.</li>
+ * <li>For each mode ({@code docqa.retrieval.mode}: hybrid, vector, keyword) the service is started again on the same
+ * database and Chroma and every question is asked ({@link RetrievalEvaluator}); the figures ({@link RetrievalMetrics})
+ * are printed and written to {@code target/bench/retrieval.json} ({@link RetrievalReport}).</li>
+ * </ol>
+ */
+public final class RetrievalBenchmark {
+
+    public static void main(String[] args) {
+        Options options = Options.parse(args);
+        Path dir = Path.of("target", "bench");
+        RetrievalCorpus corpus = RetrievalCorpus.prepare(dir.resolve("retrieval-corpus"));
+        QuestionSet questions = QuestionSet.build(corpus, options.seed(), options.questions(), options.followUps());
+        Map<String, String> formats = corpus.pages().stream().collect(Collectors.toMap(RetrievalCorpus.Page::name,
+                page -> extension(page.upload())));
+        System.out.printf("corpus: %d files, %.1f MB (%s); %d in-corpus questions (%s), %d off-topic, %d follow-up pairs%n",
+                corpus.pages().size(), corpus.bytes() / 1e6, count(formats.values()), questions.inCorpus().size(),
+                count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()), questions.offTopic().size(),
+                questions.followUps().size());
+        if (options.listQuestions()) {
+            questions.inCorpus().forEach(question -> System.out.println(question.kind() + "\t" + question.text() + "\t" + question.pages()));
+            questions.followUps().forEach(pair -> System.out.println(pair.followUp().kind() + "\t" + pair.first().text() + " / "
+                    + pair.followUp().text() + "\t" + pair.followUp().pages()));
+            questions.offTopic().forEach(question -> System.out.println("off-topic\t" + question));
+            return;
+        }
+
+        String email = "owner-" + UUID.randomUUID() + "@bench.test";
+        Map<String, String> documentIds = new LinkedHashMap<>();
+        RetrievalReport report = null;
+        try (FakeOllama ollama = FakeOllama.start()) {
+            ollama.answer("The", " documents", " say", " so", " [1].");
+            for (String mode : options.modes()) {
+                try (ServiceProcess service = start(mode, ollama, options)) {
+                    BenchApi api = new BenchApi(service.baseUrl());
+                    String token;
+                    if (documentIds.isEmpty()) {
+                        token = api.signup("retrieval benchmark", email);
+                        long chunks = upload(api, token, corpus, documentIds);
+                        report = new RetrievalReport(String.format("%d files, %.1f MB, %d chunks; %d in-corpus questions,"
+                                        + " %d off-topic, %d follow-up pairs; top_k %d; seed %d; settings %s",
+                                corpus.pages().size(), corpus.bytes() / 1e6, chunks, questions.inCorpus().size(),
+                                questions.offTopic().size(), questions.followUps().size(), RetrievalEvaluator.TOP_K,
+                                options.seed(), options.settings()),
+                                setup(corpus, formats, chunks, questions, options));
+                    } else {
+                        token = api.login(email);
+                    }
+                    long started = System.nanoTime();
+                    RetrievalEvaluator.Results results = new RetrievalEvaluator(api, token, documentIds).evaluate(questions);
+                    RetrievalMetrics metrics = RetrievalMetrics.of(mode, results, formats::get);
+                    System.out.printf("%s: hit@1 %.3f, hit@4 %.3f, MRR@10 %.3f, off-topic refused %d/%d, in-corpus refused %d/%d"
+                                    + " (%.0f s)%n", mode, metrics.hit1(), metrics.hit4(), metrics.mrr10(), metrics.offTopicRefused(),
+                            metrics.offTopic(), metrics.inCorpusRefused(), metrics.inCorpus(), (System.nanoTime() - started) / 1e9);
+                    report.add(metrics, results, dir);
+                }
+            }
+        }
+        report.print();
+        report.writeSummary(dir.resolve("retrieval.json"));
+        System.exit(0);
+    }
+
+    private static ServiceProcess start(String mode, FakeOllama ollama, Options options) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Ddocqa.retrieval.mode=" + mode));
+        options.settings().forEach((name, value) -> jvm.add("-D" + name + "=" + value));
+        return ServiceProcess.start("retrieval-service-" + mode, ollama.baseUrl(), jvm, Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB"));
+    }
+
+    /** Uploads every file of the corpus, one after another; answers the number of chunks. */
+    private static long upload(BenchApi api, String token, RetrievalCorpus corpus, Map<String, String> documentIds) {
+        long started = System.nanoTime();
+        long chunks = 0;
+        for (RetrievalCorpus.Page page : corpus.pages()) {
+            JsonNode document = api.upload(token, page.upload(), contentType(page.upload()));
+            documentIds.put(page.name(), document.get("id").asString());
+            chunks += document.get("chunk_count").asLong();
+            if (documentIds.size() % 25 == 0) {
+                System.out.printf("  %d files, %d chunks ingested (%.0f s)%n", documentIds.size(), chunks, (System.nanoTime() - started) / 1e9);
+            }
+        }
+        System.out.printf("ingested %d files, %d chunks in %.0f s%n", corpus.pages().size(), chunks, (System.nanoTime() - started) / 1e9);
+        return chunks;
+    }
+
+    private static Map<String, Object> setup(RetrievalCorpus corpus, Map<String, String> formats, long chunks,
+            QuestionSet questions, Options options) {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("corpus", Map.of("files", corpus.pages().size(), "bytes", corpus.bytes(), "chunks", chunks,
+                "formats", count(formats.values())));
+        setup.put("questions", Map.of("in_corpus", questions.inCorpus().size(),
+                "in_corpus_by_kind", count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()),
+                "off_topic", questions.offTopic().size(), "follow_ups", questions.followUps().size()));
+        setup.put("top_k", RetrievalEvaluator.TOP_K);
+        setup.put("seed", options.seed());
+        setup.put("settings", options.settings());
+        return setup;
+    }
+
+    private static Map<String, Long> count(java.util.Collection<String> values) {
+        return values.stream().collect(Collectors.groupingBy(value -> value, java.util.TreeMap::new, Collectors.counting()));
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static String contentType(Path file) {
+        return switch (extension(file)) {
+            case "html" -> "text/html";
+            case "md" -> "text/markdown";
+            case "pdf" -> "application/pdf";
+            case "docx" -> "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+            default -> "text/plain";
+        };
+    }
+
+    record Options(List<String> modes, Map<String, String> settings, long seed, int questions, int followUps,
+            boolean listQuestions) {
+
+        static Options parse(String[] args) {
+            List<String> modes = List.of("hybrid", "vector", "keyword");
+            Map<String, String> settings = new LinkedHashMap<>();
+            long seed = 14;
+            int questions = 250;
+            int followUps = 40;
+            boolean listQuestions = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--modes" -> modes = List.of(args[++i].split(","));
+                    case "--set" -> {
+                        String[] setting = args[++i].split("=", 2);
+                        if (setting.length != 2 || !setting[0].startsWith("docqa.")) {
+                            throw new IllegalArgumentException("--set takes docqa.name=value, not " + args[i]);
+                        }
+                        settings.put(setting[0], setting[1]);
+                    }
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--questions" -> questions = Integer.parseInt(args[++i]);
+                    case "--follow-ups" -> followUps = Integer.parseInt(args[++i]);
+                    case "--list-questions" -> listQuestions = true;
+                    default -> throw new IllegalArgumentException("Unknown option " + args[i]
+                            + "; options: --modes hybrid,vector,keyword, --set docqa.name=value (repeatable), --seed 14,"
+                            + " --questions 250, --follow-ups 40, --list-questions (print them and stop)");
+                }
+            }
+            return new Options(modes, settings, seed, questions, followUps, listQuestions);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.docqa.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Asks every question of a {@link QuestionSet} through {@code POST /api/v1/chat} (JSON answer, {@code top_k} 10) and
+ * notes where the right page's document first appears among the sources. Each question is asked twice: as a user would
+ * (the service's relevance decision applies) and with {@code min_score} 0 (the ranking alone, and its top-1 score).
+ * Follow-ups are asked in the conversation of their first question (one conversation for each of the two ways), and
+ * alone for comparison.
+ */
+final class RetrievalEvaluator {
+
+    static final int TOP_K = 10;
+
+    /** What one question got. {@code rank}: 1-based position of the first source from a right page, 0 if none. */
+    record Outcome(String question, String kind, Set<String> pages, boolean refused, String finishReason, int rank,
+            double topScore, String topPage, int rawRank, double rawTopScore) {
+    }
+
+    record Results(List<Outcome> inCorpus, List<Outcome> offTopic, List<Outcome> followUps, List<Outcome> followUpsAlone) {
+    }
+
+    private final BenchApi api;
+    private final String token;
+    private final Map<String, String> documentIds;
+    private final Map<String, String> pagesByDocument;
+
+    /** {@code documentIds}: the uploaded document of each corpus page. */
+    RetrievalEvaluator(BenchApi api, String token, Map<String, String> documentIds) {
+        this.api = api;
+        this.token = token;
+        this.documentIds = documentIds;
+        this.pagesByDocument = documentIds.entrySet().stream().collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
+    }
+
+    Results evaluate(QuestionSet questions) {
+        List<Outcome> inCorpus = new ArrayList<>();
+        for (QuestionSet.Question question : questions.inCorpus()) {
+            inCorpus.add(ask(question, null, null));
+        }
+        List<Outcome> offTopic = new ArrayList<>();
+        for (String text : questions.offTopic()) {
+            offTopic.add(ask(new QuestionSet.Question(text, "off-topic", Set.of()), null, null));
+        }
+        List<Outcome> followUps = new ArrayList<>();
+        List<Outcome> alone = new ArrayList<>();
+        for (QuestionSet.FollowUp pair : questions.followUps()) {
+            String conversation = api.chat(token, request(pair.first().text(), null, null)).get("conversation_id").asString();
+            String rawConversation = api.chat(token, request(pair.first().text(), null, 0.0)).get("conversation_id").asString();
+            followUps.add(ask(pair.followUp(), conversation, rawConversation));
+            alone.add(ask(pair.followUp(), null, null));
+        }
+        return new Results(inCorpus, offTopic, followUps, alone);
+    }
+
+    /** Asked as a user would, in {@code conversation}, and with {@code min_score} 0 in {@code rawConversation}. */
+    private Outcome ask(QuestionSet.Question question, String conversation, String rawConversation) {
+        JsonNode answer = api.chat(token, request(question.text(), conversation, null));
+        JsonNode raw = api.chat(token, request(question.text(), rawConversation, 0.0));
+        JsonNode sources = answer.get("sources");
+        String finishReason = answer.path("finish_reason").asString("");
+        boolean refused = sources.isEmpty() || "not_covered".equals(finishReason);
+        JsonNode rawSources = raw.get("sources");
+        return new Outcome(question.text(), question.kind(), question.pages(), refused, finishReason,
+                refused ? 0 : rank(sources, question.pages()), topScore(sources),
+                sources.isEmpty() ? null : pagesByDocument.get(sources.get(0).get("document_id").asString()),
+                rank(rawSources, question.pages()), topScore(rawSources));
+    }
+
+    private int rank(JsonNode sources, Set<String> pages) {
+        Set<String> right = pages.stream().map(documentIds::get).collect(Collectors.toSet());
+        for (int i = 0; i < sources.size(); i++) {
+            if (right.contains(sources.get(i).get("document_id").asString())) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static double topScore(JsonNode sources) {
+        return sources.isEmpty() ? Double.NaN : sources.get(0).get("score").asDouble();
+    }
+
+    private static Map<String, Object> request(String question, String conversationId, Double minScore) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("question", question);
+        body.put("top_k", TOP_K);
+        if (conversationId != null) {
+            body.put("conversation_id", conversationId);
+        }
+        if (minScore != null) {
+            body.put("min_score", minScore);
+        }
+        return body;
+    }
+}
