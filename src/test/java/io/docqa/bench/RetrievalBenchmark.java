@@ -35,15 +35,16 @@ public final class RetrievalBenchmark {
         QuestionSet questions = QuestionSet.build(corpus, options.seed(), options.questions(), options.followUps());
         Map<String, String> formats = corpus.pages().stream().collect(Collectors.toMap(RetrievalCorpus.Page::name,
                 page -> extension(page.upload())));
-        System.out.printf("corpus: %d files, %.1f MB (%s); %d in-corpus questions (%s), %d off-topic, %d follow-up pairs%n",
-                corpus.pages().size(), corpus.bytes() / 1e6, count(formats.values()), questions.inCorpus().size(),
-                count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()), questions.offTopic().size(),
-                questions.followUps().size());
+        System.out.printf("corpus: %d files, %.1f MB (%s); %d in-corpus questions (%s), %d off-topic, %d near misses,"
+                        + " %d follow-up pairs%n", corpus.pages().size(), corpus.bytes() / 1e6, count(formats.values()),
+                questions.inCorpus().size(), count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()),
+                questions.offTopic().size(), questions.nearMisses().size(), questions.followUps().size());
         if (options.listQuestions()) {
             questions.inCorpus().forEach(question -> System.out.println(question.kind() + "\t" + question.text() + "\t" + question.pages()));
             questions.followUps().forEach(pair -> System.out.println(pair.followUp().kind() + "\t" + pair.first().text() + " / "
                     + pair.followUp().text() + "\t" + pair.followUp().pages()));
             questions.offTopic().forEach(question -> System.out.println("off-topic\t" + question));
+            questions.nearMisses().forEach(question -> System.out.println("near miss\t" + question));
             return;
         }
 
@@ -112,7 +113,8 @@ public final class RetrievalBenchmark {
                 "formats", count(formats.values())));
         setup.put("questions", Map.of("in_corpus", questions.inCorpus().size(),
                 "in_corpus_by_kind", count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()),
-                "off_topic", questions.offTopic().size(), "follow_ups", questions.followUps().size()));
+                "off_topic", questions.offTopic().size(), "near_misses", questions.nearMisses().size(),
+                "follow_ups", questions.followUps().size()));
         setup.put("top_k", RetrievalEvaluator.TOP_K);
         setup.put("seed", options.seed());
         setup.put("settings", options.settings());

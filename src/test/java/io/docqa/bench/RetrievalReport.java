@@ -43,17 +43,22 @@ final class RetrievalReport {
                     fraction(m.offTopicRefused(), m.offTopic()), fraction(m.inCorpusRefused(), m.inCorpus()),
                     m.followUpHit4(), m.followUpAloneHit4());
         }
+        for (RetrievalMetrics m : modes) {
+            System.out.printf("%-8s near misses (programming, not Python) refused: %s%n", m.mode(),
+                    fraction(m.nearMissesRefused(), m.nearMisses()));
+        }
         System.out.println();
         System.out.println("the ranking alone (the same questions with min_score 0, nothing refused unless the service still refuses):");
         for (RetrievalMetrics m : modes) {
             System.out.printf("%-8s %6.3f %6.3f %7.3f   hit@4 by question %s, by format %s%n", m.mode(), m.rankingHit1(),
-                    m.rankingHit4(), m.rankingMrr10(), m.hit4ByKind(), m.hit4ByFormat());
+                    m.rankingHit4(), m.rankingMrr10(), rounded(m.hit4ByKind()), rounded(m.hit4ByFormat()));
         }
         System.out.println();
         System.out.println("top-1 scores with min_score 0:");
         for (RetrievalMetrics m : modes) {
             System.out.printf("%-8s in-corpus  %s%n", m.mode(), m.inCorpusTopScores());
             System.out.printf("%-8s off-topic  %s%n", "", m.offTopicTopScores());
+            System.out.printf("%-8s near miss  %s%n", "", m.nearMissTopScores());
             StringBuilder floors = new StringBuilder();
             for (double share : IN_CORPUS_FLOORS) {
                 double floor = quantile(m.inCorpusTopScores(), share);
@@ -79,16 +84,19 @@ final class RetrievalReport {
             row.put("in_corpus_wrongly_refused", number(m.inCorpusRefusedShare()));
             row.put("in_corpus_wrongly_refused_count", m.inCorpusRefused());
             row.put("in_corpus_questions", m.inCorpus());
+            row.put("near_misses_refused_count", m.nearMissesRefused());
+            row.put("near_misses", m.nearMisses());
             row.put("follow_up_hit_at_4", number(m.followUpHit4()));
             row.put("follow_up_asked_alone_hit_at_4", number(m.followUpAloneHit4()));
             row.put("follow_ups", m.followUps());
             row.put("ranking_hit_at_1", number(m.rankingHit1()));
             row.put("ranking_hit_at_4", number(m.rankingHit4()));
             row.put("ranking_mrr_at_10", number(m.rankingMrr10()));
-            row.put("hit_at_4_by_question_kind", m.hit4ByKind());
-            row.put("hit_at_4_by_format", m.hit4ByFormat());
+            row.put("hit_at_4_by_question_kind", rounded(m.hit4ByKind()));
+            row.put("hit_at_4_by_format", rounded(m.hit4ByFormat()));
             row.put("in_corpus_top_scores", distribution(m.inCorpusTopScores()));
             row.put("off_topic_top_scores", distribution(m.offTopicTopScores()));
+            row.put("near_miss_top_scores", distribution(m.nearMissTopScores()));
             rows.add(row);
         }
         summary.put("modes", rows);
@@ -119,6 +127,12 @@ final class RetrievalReport {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(share * sorted.length))];
+    }
+
+    private static Map<String, Double> rounded(Map<String, Double> shares) {
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        shares.forEach((key, value) -> rounded.put(key, number(value)));
+        return rounded;
     }
 
     private static String fraction(int part, int whole) {
