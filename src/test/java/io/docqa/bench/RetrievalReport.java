@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,6 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class RetrievalReport {
 
     private static final double[] IN_CORPUS_FLOORS = { 0.01, 0.03, 0.05, 0.10 };
+    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
     private final String header;
     private final List<RetrievalMetrics> modes = new ArrayList<>();
@@ -146,7 +149,7 @@ final class RetrievalReport {
     private static void write(Path file, Object value) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(value));
+            Files.writeString(file, JSON.writeValueAsString(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
