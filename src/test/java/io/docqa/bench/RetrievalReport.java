@@ -65,11 +65,11 @@ final class RetrievalReport {
             StringBuilder floors = new StringBuilder();
             for (double share : IN_CORPUS_FLOORS) {
                 double floor = quantile(m.inCorpusTopScores(), share);
-                floors.append(String.format("  %.0f %% -> %.3f lets %.0f %% through;", share * 100, floor,
-                        100 * m.offTopicTopScores().shareAtLeast(floor)));
+                floors.append(String.format("  %.0f %% -> %.3f lets %.0f %% / %.0f %% through;", share * 100, floor,
+                        100 * m.offTopicTopScores().shareAtLeast(floor), 100 * m.nearMissTopScores().shareAtLeast(floor)));
             }
-            System.out.printf("%-8s a floor on the top-1 score refusing x %% of in-corpus questions, and the off-topic"
-                    + " ones it lets through:%s%n", "", floors);
+            System.out.printf("%-8s a floor on the top-1 score refusing x %% of in-corpus questions, and the off-topic /"
+                    + " near-miss ones it lets through:%s%n", "", floors);
         }
     }
 
