@@ -3,6 +3,7 @@
 #   bash .ci/bench.sh IngestionBenchmark [--corpus-mb 4 --files 4 --large-mb 20]
 #   bash .ci/bench.sh ChatBenchmark [--tenants 1000 --questions 500 --streams 1000]
 #   bash .ci/bench.sh RetrievalBenchmark [--modes hybrid,vector,keyword --set docqa.name=value ...]
+#   bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5]   (a class of another package)
 # Needs what the tests need: PostgreSQL on 127.0.0.1:5432 (or DOCQA_TEST_POSTGRES) and Chroma from npm (installed on
 # first use) or DOCQA_TEST_CHROMA_URL.
 set -euo pipefail
@@ -12,4 +13,5 @@ shift
 ./mvnw -B -q -ntp -DskipTests package
 ./mvnw -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 bash .ci/chroma-local.sh --install-only >/dev/null 2>&1
-exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" "io.docqa.bench.$name" "$@"
+[[ "$name" == *.* ]] || name="io.docqa.bench.$name"
+exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" "$name" "$@"

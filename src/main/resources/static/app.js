@@ -670,7 +670,7 @@ function messageView(role) {
   function citeButton(number) {
     const source = sources[number - 1];
     return el('button', { type: 'button', class: 'citation', 'data-testid': 'citation', 'data-index': number,
-      'aria-label': `Source ${number}: ${source.filename}`, title: source.filename,
+      'aria-label': `Source ${number}: ${sourceLabel(source)}`, title: sourceLabel(source),
       onclick: () => openSource(number, source) }, String(number));
   }
 
@@ -702,9 +702,11 @@ function messageView(role) {
     setSources(list) {
       sources = Array.isArray(list) ? list : [];
       sourceList.replaceChildren(...sources.map((source, i) => el('li', {},
-        el('button', { type: 'button', 'data-testid': 'source', 'data-index': i + 1, title: source.filename,
+        el('button', { type: 'button', 'data-testid': 'source', 'data-index': i + 1, title: sourceLabel(source),
           onclick: () => openSource(i + 1, source) },
-        el('span', { class: 'num' }, String(i + 1)), `${source.filename} #${source.chunk_index}`))));
+        el('span', { class: 'num' }, String(i + 1)), source.filename,
+        sectionOf(source) ? el('span', { class: 'section', 'data-testid': 'source-section' }, ` — ${sectionOf(source)}`)
+          : ` #${source.chunk_index}`))));
       sourceList.hidden = sources.length === 0;
       linkCitations();
     },
@@ -730,8 +732,17 @@ function scrollToEnd() {
   box.scrollTop = box.scrollHeight;
 }
 
+/** The heading path of a source's passage ("Chapter > Section"), or null where its document has none. */
+function sectionOf(source) {
+  return typeof source.section === 'string' && source.section.trim() !== '' ? source.section.trim() : null;
+}
+
+function sourceLabel(source) {
+  return sectionOf(source) ? `${source.filename} — ${sectionOf(source)}` : source.filename;
+}
+
 function openSource(number, source) {
-  const meta = [`passage #${source.chunk_index}`];
+  const meta = [sectionOf(source), `passage #${source.chunk_index}`].filter(Boolean);
   if (typeof source.score === 'number') {
     meta.push(`relevance ${source.score.toFixed(2)}`);
   }

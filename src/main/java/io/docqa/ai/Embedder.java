@@ -18,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.function.Tuples;
 
 /**
- * Turns text into vectors with the in-process all-MiniLM-L6-v2 model (384 dimensions, unit length). All inference
+ * Turns text into vectors with the in-process all-MiniLM-L6-v2 model (384 dimensions, unit length), every token of a
+ * text counted ({@code docqa.embedding.max-sequence-length} tokens at once, longer texts in windows). All inference
  * runs on the bounded scheduler {@code embed} ({@code docqa.embedding.threads}, one per core by default), one text per
  * task: a batch spreads over every core and a question waits behind at most a few texts, never behind whole batches.
  * Past {@code docqa.embedding.max-queued-texts} waiting texts the call fails with {@link EmbedderBusyException}
@@ -34,20 +35,21 @@ public class Embedder implements AutoCloseable {
     private final Scheduler scheduler;
     private final Mono<MiniLmModel> model;
 
-    /** With the default settings: a thread per core, 2048 texts waiting at most. */
+    /** With the default settings: a thread per core, 2048 texts waiting at most, windows of 256 tokens. */
     public Embedder() {
-        this(new EmbeddingProperties(0, 2048));
+        this(EmbeddingProperties.defaults());
     }
 
     @Autowired
     Embedder(EmbeddingProperties properties) {
-        this(properties.effectiveThreads(), Math.max(1, properties.maxQueuedTexts() / properties.effectiveThreads()));
+        this(properties.effectiveThreads(), Math.max(1, properties.maxQueuedTexts() / properties.effectiveThreads()),
+                properties.maxSequenceLength());
     }
 
-    Embedder(int threads, int queuedTextsPerThread) {
+    Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength) {
         this.threads = threads;
         this.scheduler = Schedulers.newBoundedElastic(threads, queuedTextsPerThread, "embed");
-        this.model = onScheduler(MiniLmModel::load)
+        this.model = onScheduler(() -> MiniLmModel.load(maxSequenceLength))
                 .cache(loaded -> FOREVER, failure -> Duration.ZERO, () -> Duration.ZERO);
     }
 

@@ -7,11 +7,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The {@code embed} scheduler: {@code threads} ONNX sessions at once (0: one per core), and at most
  * {@code maxQueuedTexts} texts waiting for one (questions of a burst, chunks of uploads) before callers get
  * {@link EmbedderBusyException}. A question costs about 5 ms, so the default queue drains in about 5 s on 2 cores.
+ * {@code maxSequenceLength}: tokens the model sees at once, [CLS] and [SEP] included (all-MiniLM-L6-v2 was trained at
+ * 256, takes 512 at most); a longer text is embedded in windows of that many tokens, whose vectors are averaged.
  */
 @ConfigurationProperties("docqa.embedding")
 record EmbeddingProperties(
         @DefaultValue("0") int threads,
-        @DefaultValue("2048") int maxQueuedTexts) {
+        @DefaultValue("2048") int maxQueuedTexts,
+        @DefaultValue("256") int maxSequenceLength) {
+
+    static final int MODEL_MAX_SEQUENCE_LENGTH = 512;
 
     EmbeddingProperties {
         if (threads < 0) {
@@ -20,6 +25,14 @@ record EmbeddingProperties(
         if (maxQueuedTexts < 1) {
             throw new IllegalArgumentException("docqa.embedding.max-queued-texts must be at least 1");
         }
+        if (maxSequenceLength < 16 || maxSequenceLength > MODEL_MAX_SEQUENCE_LENGTH) {
+            throw new IllegalArgumentException(
+                    "docqa.embedding.max-sequence-length must be between 16 and " + MODEL_MAX_SEQUENCE_LENGTH);
+        }
+    }
+
+    static EmbeddingProperties defaults() {
+        return new EmbeddingProperties(0, 2048, 256);
     }
 
     int effectiveThreads() {

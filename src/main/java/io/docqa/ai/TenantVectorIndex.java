@@ -37,6 +37,7 @@ public class TenantVectorIndex implements AutoCloseable {
     static final String TENANT_ID = "tenant_id";
     static final String DOCUMENT_ID = "document_id";
     static final String CHUNK_INDEX = "chunk_index";
+    static final String SECTION = "section";
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
 
     private final ChromaCalls calls;
@@ -59,10 +60,7 @@ public class TenantVectorIndex implements AutoCloseable {
         }
         List<String> ids = chunks.stream().map(chunk -> recordId(chunk.documentId(), chunk.chunkIndex())).toList();
         List<Embedding> vectors = chunks.stream().map(chunk -> Embedding.from(chunk.vector())).toList();
-        List<TextSegment> segments = chunks.stream().map(chunk -> TextSegment.from(chunk.text(), new Metadata()
-                .put(TENANT_ID, tenant.toString())
-                .put(DOCUMENT_ID, chunk.documentId().toString())
-                .put(CHUNK_INDEX, chunk.chunkIndex()))).toList();
+        List<TextSegment> segments = chunks.stream().map(chunk -> TextSegment.from(chunk.text(), metadata(tenant, chunk))).toList();
         return withStore(tenant, store -> {
             store.addAll(ids, vectors, segments);
             return null;
@@ -162,6 +160,15 @@ public class TenantVectorIndex implements AutoCloseable {
         }
         log.error("Record {} in the collection of tenant {} belongs to another tenant; left out", match.embeddingId(), tenant);
         return false;
+    }
+
+    /** Chroma takes no null metadata values: a chunk without a section has no {@code section} key. */
+    private static Metadata metadata(TenantId tenant, VectorChunk chunk) {
+        Metadata metadata = new Metadata()
+                .put(TENANT_ID, tenant.toString())
+                .put(DOCUMENT_ID, chunk.documentId().toString())
+                .put(CHUNK_INDEX, chunk.chunkIndex());
+        return chunk.section() == null ? metadata : metadata.put(SECTION, chunk.section());
     }
 
     private static String recordId(UUID documentId, int chunkIndex) {

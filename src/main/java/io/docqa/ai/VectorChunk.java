@@ -3,8 +3,8 @@ package io.docqa.ai;
 import java.util.Objects;
 import java.util.UUID;
 
-/** One chunk of a document with its embedding, as it goes into the vector index. */
-public record VectorChunk(UUID documentId, int chunkIndex, String text, float[] vector) {
+/** One chunk of a document with its heading path (null where it has none) and its embedding, as it goes into the vector index. */
+public record VectorChunk(UUID documentId, int chunkIndex, String section, String text, float[] vector) {
 
     public VectorChunk {
         Objects.requireNonNull(documentId, "documentId");

@@ -36,6 +36,7 @@ class AccessTokens {
 
     static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
     private static final Set<String> REQUIRED = Set.of("sub", "tid", "role", "iat", "exp", "jti");
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final SigningKeys keys;
     private final String issuer;
@@ -104,10 +105,13 @@ class AccessTokens {
                 new ImmutableJWKSet<>(ring.publicKeys())));
         DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(audience,
                 new JWTClaimsSet.Builder().issuer(issuer).build(), REQUIRED);
-        claimsVerifier.setMaxClockSkew(30);
+        claimsVerifier.setMaxClockSkew((int) CLOCK_SKEW.toSeconds());
         processor.setJWTClaimsSetVerifier(claimsVerifier);
         try {
             JWTClaimsSet claims = processor.process(token, null);
+            if (!issuedPlausibly(claims)) {
+                return null;
+            }
             Role role = Role.parse(claims.getStringClaim("role")).orElse(null);
             if (role == null) {
                 return null;
@@ -118,6 +122,14 @@ class AccessTokens {
         catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Not issued in the future, and not living longer than this service issues tokens for. */
+    private boolean issuedPlausibly(JWTClaimsSet claims) {
+        Instant issued = claims.getIssueTime().toInstant();
+        Instant expires = claims.getExpirationTime().toInstant();
+        return !issued.isAfter(Instant.now().plus(CLOCK_SKEW))
+                && !expires.isAfter(issued.plus(ttl).plus(CLOCK_SKEW));
     }
 
     record AccessClaims(UUID userId, TenantId tenantId, Role role) {

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import io.docqa.tenant.Role;
 
-/** An API key as listed: never its secret. */
-record ApiKey(UUID id, String name, Role role, String prefix, Instant createdAt, Instant lastUsedAt) {
+/** An API key as listed: never its secret. {@code createdBy} is the user whose current role caps the key. */
+record ApiKey(UUID id, String name, Role role, String prefix, UUID createdBy, Instant createdAt, Instant lastUsedAt,
+        Instant expiresAt) {
 }

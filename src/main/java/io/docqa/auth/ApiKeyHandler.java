@@ -32,17 +32,24 @@ class ApiKeyHandler {
                 .flatMap(keys -> ServerResponse.ok().bodyValue(keys));
     }
 
-    /** A key never gets more power than the caller who makes it. */
+    /**
+     * A key never gets more power than the caller who makes it. A key made by a key is capped by the same person as
+     * its maker, so no chain of keys outlives or outranks a person's current role.
+     */
     Mono<ServerResponse> create(ServerRequest request) {
         return Caller.of(request)
                 .zipWith(bodies.read(request, AuthRequests.NewApiKey.class))
                 .flatMap(both -> {
                     Caller caller = both.getT1();
-                    Role role = Role.parse(both.getT2().role()).orElseThrow();
+                    AuthRequests.NewApiKey body = both.getT2();
+                    Role role = Role.parse(body.role()).orElseThrow();
                     if (!caller.role().isAtLeast(role)) {
                         return Mono.error(ApiException.forbidden("A key cannot have a higher role than its maker"));
                     }
-                    return apiKeys.create(caller.tenantId(), both.getT2().name().trim(), role, caller.userId())
+                    Mono<UUID> maker = caller.isUser() ? Mono.just(caller.userId())
+                            : apiKeys.makerOf(caller.tenantId(), caller.apiKeyId())
+                                    .switchIfEmpty(Mono.error(() -> ApiException.forbidden("This key cannot make keys")));
+                    return maker.flatMap(by -> apiKeys.create(caller.tenantId(), body.name().trim(), role, by, body.expiresAt()))
                             .flatMap(created -> audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.API_KEY_CREATED,
                                     created.key().id(), role.json()).thenReturn(created));
                 })

@@ -1,6 +1,9 @@
 package io.docqa.auth;
 
+import java.time.Instant;
+
 import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Future;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -33,6 +36,7 @@ final class AuthRequests {
     }
 
     record NewApiKey(@NotBlank @Size(max = 100) String name,
-            @NotNull @Pattern(regexp = "admin|member|viewer", message = "must be one of admin, member, viewer") String role) {
+            @NotNull @Pattern(regexp = "admin|member|viewer", message = "must be one of admin, member, viewer") String role,
+            @Future Instant expiresAt) {
     }
 }

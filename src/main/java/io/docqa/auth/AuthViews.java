@@ -44,18 +44,22 @@ final class AuthViews {
         }
     }
 
-    record ApiKeyView(UUID id, String name, Role role, String prefix, Instant createdAt, Instant lastUsedAt) {
+    record ApiKeyView(UUID id, String name, Role role, String prefix, UUID createdBy, Instant createdAt,
+            Instant lastUsedAt, Instant expiresAt) {
 
         static ApiKeyView of(ApiKey key) {
-            return new ApiKeyView(key.id(), key.name(), key.role(), key.prefix(), key.createdAt(), key.lastUsedAt());
+            return new ApiKeyView(key.id(), key.name(), key.role(), key.prefix(), key.createdBy(), key.createdAt(),
+                    key.lastUsedAt(), key.expiresAt());
         }
     }
 
-    record CreatedApiKey(UUID id, String name, Role role, String prefix, String key, Instant createdAt) {
+    record CreatedApiKey(UUID id, String name, Role role, String prefix, String key, UUID createdBy, Instant createdAt,
+            Instant expiresAt) {
 
         static CreatedApiKey of(ApiKeys.CreatedKey created) {
             ApiKey key = created.key();
-            return new CreatedApiKey(key.id(), key.name(), key.role(), key.prefix(), created.secret(), key.createdAt());
+            return new CreatedApiKey(key.id(), key.name(), key.role(), key.prefix(), created.secret(), key.createdBy(),
+                    key.createdAt(), key.expiresAt());
         }
     }
 }

@@ -29,11 +29,16 @@ class RefreshTokens {
         return issue(tenant, userId, UUID.randomUUID());
     }
 
-    /** Spends the token: its holder, or empty when the token is unknown, expired, revoked or already spent. */
+    /**
+     * Spends the token: its holder, or empty when the token is unknown, expired, revoked or already spent, or when
+     * any token of its family is revoked. The last covers a race: a family revoked while its next token was being
+     * issued (a reuse seen by another instance) leaves that token unrevoked, but never spendable.
+     */
     Mono<Holder> spend(String token) {
         return db.sql("""
-                        update refresh_tokens set used_at = now()
+                        update refresh_tokens t set used_at = now()
                         where token_hash = :hash and used_at is null and revoked_at is null and expires_at > now()
+                          and not exists (select 1 from refresh_tokens r where r.family_id = t.family_id and r.revoked_at is not null)
                         returning tenant_id, user_id, family_id
                         """)
                 .bind("hash", SecretTokens.hash(token))

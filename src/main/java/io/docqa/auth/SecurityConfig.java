@@ -6,8 +6,11 @@ import static org.springframework.http.HttpMethod.POST;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
@@ -15,6 +18,8 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.ServerWebExchange;
 import io.docqa.web.ApiException;
 import io.docqa.web.ProblemWriter;
@@ -24,8 +29,47 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
+    /** Metrics only for a scraper that presents the configured token; a 401 problem for everyone else. */
     @Bean
-    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, BearerAuthentication bearer, ProblemWriter problems) {
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain metricsFilterChain(ServerHttpSecurity http, MetricsScrapeProperties scrape, ProblemWriter problems) {
+        return http
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/actuator/prometheus"))
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .authorizeExchange(exchanges -> exchanges.anyExchange().access((authentication, context) ->
+                        Mono.just(new AuthorizationDecision(scrape.accepts(bearer(context.getExchange()))))))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint((exchange, error) -> {
+                    exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
+                    return problems.write(exchange, new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
+                            "Metrics need the scrape token (docqa.metrics.scrape-token)"));
+                }))
+                .build();
+    }
+
+    /** Bearer tokens, not cookies: no credentials mode; without configured origins no CORS header is ever sent. */
+    private static void corsFor(ServerHttpSecurity.CorsSpec spec, CorsProperties cors) {
+        if (cors.allowedOrigins().isEmpty()) {
+            spec.disable();
+            return;
+        }
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", cors.configuration());
+        source.registerCorsConfiguration("/v1/**", cors.configuration());
+        spec.configurationSource(source);
+    }
+
+    private static String bearer(ServerWebExchange exchange) {
+        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    }
+
+    @Bean
+    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, BearerAuthentication bearer, ProblemWriter problems,
+            CorsProperties cors) {
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(bearer);
         authentication.setServerAuthenticationConverter(bearer);
         authentication.setAuthenticationFailureHandler((exchange, error) -> unauthorized(problems, exchange.getExchange(), error));
@@ -33,6 +77,7 @@ class SecurityConfig {
 
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .cors(spec -> corsFor(spec, cors))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)

@@ -23,12 +23,14 @@ class UserAdmin {
     private final Tenants tenants;
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
+    private final ApiKeys apiKeys;
     private final AuditLog audit;
     private final TransactionalOperator tx;
 
-    UserAdmin(Users users, Tenants tenants, Passwords passwords, RefreshTokens refreshTokens, AuditLog audit,
-            TransactionalOperator tx) {
+    UserAdmin(Users users, Tenants tenants, Passwords passwords, RefreshTokens refreshTokens, ApiKeys apiKeys,
+            AuditLog audit, TransactionalOperator tx) {
         this.users = users;
+        this.apiKeys = apiKeys;
         this.tenants = tenants;
         this.passwords = passwords;
         this.refreshTokens = refreshTokens;
@@ -73,6 +75,7 @@ class UserAdmin {
         return tx.transactional(tenants.lock(caller.tenantId())
                 .then(target(caller, id))
                 .flatMap(user -> (user.role() == Role.OWNER && !user.disabled() ? keepsAnOwner(caller, user) : Mono.<Void>empty())
+                        .then(apiKeys.revokeMadeBy(caller.tenantId(), id))
                         .then(users.delete(caller.tenantId(), id))
                         .then(audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.USER_DELETED, id, user.email()))));
     }

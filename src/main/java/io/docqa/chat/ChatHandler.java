@@ -78,10 +78,18 @@ class ChatHandler {
         return event instanceof ChatEvent.Started started ? new ConversationData(started.conversationId()) : event;
     }
 
+    /**
+     * JSON only for a client that names {@code application/json} itself and does not rank the event stream higher:
+     * no {@code Accept}, {@code *}{@code /*} (curl's) or any wildcard streams.
+     */
     private static boolean wantsJson(ServerRequest request) {
         List<MediaType> accept = request.headers().accept();
-        return !accept.isEmpty() && accept.stream().anyMatch(MediaType.APPLICATION_JSON::isCompatibleWith)
-                && accept.stream().noneMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
+        double json = quality(accept, MediaType.APPLICATION_JSON);
+        return json > 0 && json >= quality(accept, MediaType.TEXT_EVENT_STREAM);
+    }
+
+    private static double quality(List<MediaType> accept, MediaType named) {
+        return accept.stream().filter(named::equalsTypeAndSubtype).mapToDouble(MediaType::getQualityValue).max().orElse(0);
     }
 
     record ConversationData(java.util.UUID conversationId) {

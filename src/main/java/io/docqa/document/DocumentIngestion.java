@@ -118,10 +118,12 @@ class DocumentIngestion {
     private Flux<IngestionEvent> indexed(TenantId tenant, Document document, DocumentKind kind, Flux<DataBuffer> bytes,
             ByteStreamMeter meter) {
         AtomicLong embedded = new AtomicLong();
-        Flux<IngestionEvent> progress = reader.read(kind, bytes)
+        Mono<Void> notADuplicate = Mono.defer(() -> documents.findReadyBySha(tenant, meter.sha256())
+                .flatMap(existing -> Mono.error(new AlreadyIndexed(existing))));
+        Flux<IngestionEvent> progress = reader.read(kind, bytes, notADuplicate)
                 .transform(text -> TextChunker.chunk(text, chunking))
                 .buffer(properties.embedBatchSize())
-                .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(TextChunk::text).toList())
+                .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(chunking::embedded).toList())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> index.add(tenant, batch)
                         .then(documents.saveChunks(tenant, document.id(), stored(batch)))
@@ -131,7 +133,24 @@ class DocumentIngestion {
                 .concatWith(Flux.defer(() -> complete(tenant, document, meter, embedded.get())))
                 .onErrorResume(UnreadableContentException.class, error -> documents
                         .fail(tenant, document.id(), error.getMessage(), false)
-                        .map(DocumentIngestion::finished));
+                        .map(DocumentIngestion::finished))
+                .onErrorResume(AlreadyIndexed.class, duplicate -> documents.delete(tenant, document.id())
+                        .thenReturn(finished(duplicate.document())));
+    }
+
+    /** The bytes are already a ready document of the tenant: found before anything was embedded. */
+    private static final class AlreadyIndexed extends RuntimeException {
+
+        private final transient Document document;
+
+        AlreadyIndexed(Document document) {
+            super(null, null, false, false);
+            this.document = document;
+        }
+
+        Document document() {
+            return document;
+        }
     }
 
     private static IngestionEvent finished(Document document) {
@@ -149,7 +168,7 @@ class DocumentIngestion {
         return Flux.concat(Mono.just(last), ready.map(DocumentIngestion::finished));
     }
 
-    /** The same bytes are already a ready document: drop this copy and answer with that one. */
+    /** The same bytes became a ready document while this copy was indexed (two uploads at once): drop this copy. */
     private Mono<Document> duplicateOf(TenantId tenant, UUID copy, String sha256) {
         return index.removeDocument(tenant, copy)
                 .then(documents.delete(tenant, copy))
@@ -180,12 +199,12 @@ class DocumentIngestion {
 
     private static List<VectorChunk> vectorChunks(UUID documentId, List<TextChunk> batch, List<float[]> vectors) {
         return java.util.stream.IntStream.range(0, batch.size())
-                .mapToObj(i -> new VectorChunk(documentId, batch.get(i).index(), batch.get(i).text(), vectors.get(i)))
+                .mapToObj(i -> new VectorChunk(documentId, batch.get(i).index(), batch.get(i).section(), batch.get(i).text(), vectors.get(i)))
                 .toList();
     }
 
     private static List<Documents.StoredChunk> stored(List<VectorChunk> batch) {
-        return batch.stream().map(chunk -> new Documents.StoredChunk(chunk.chunkIndex(), chunk.text())).toList();
+        return batch.stream().map(chunk -> new Documents.StoredChunk(chunk.chunkIndex(), chunk.section(), chunk.text())).toList();
     }
 
     private static byte[] prefix(List<DataBuffer> head) {

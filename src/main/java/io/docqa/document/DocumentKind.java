@@ -21,7 +21,7 @@ enum DocumentKind {
         return contentType;
     }
 
-    /** Whether the parser needs the whole file at once (spooled to disk) rather than a stream of text. */
+    /** Whether the format is a binary container (its bytes are not text) rather than a kind of text. */
     boolean wholeFile() {
         return wholeFile;
     }

@@ -10,9 +10,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Extracts the text of a whole-file document (PDF with PDFBox, DOCX with POI) from a spooled file, a page or a few
- * paragraphs at a time, on its own bounded scheduler. Damaged files and files without any text end the stream with
- * an {@link UnreadableContentException} whose message a user can read.
+ * Extracts the text of a spooled document (PDF with PDFBox, DOCX with POI, HTML with jsoup, Markdown with
+ * commonmark-java) with its heading path, a page or a few KB at a time, on its own bounded scheduler. Damaged files
+ * and files without any text end the stream with an {@link UnreadableContentException} whose message a user can read.
  */
 @Component
 class DocumentParser implements DisposableBean {
@@ -31,11 +31,13 @@ class DocumentParser implements DisposableBean {
         this.scheduler = Schedulers.newBoundedElastic(threads, queuedTasks, "document-parse");
     }
 
-    Flux<String> parse(Path file, DocumentKind kind) {
-        Flux<String> text = switch (kind) {
+    Flux<TextPiece> parse(Path file, DocumentKind kind) {
+        Flux<TextPiece> text = switch (kind) {
             case PDF -> Flux.generate(() -> PdfPages.open(file), PdfPages::next, PdfPages::close);
             case DOCX -> Flux.generate(() -> DocxBody.open(file), DocxBody::next, DocxBody::close);
-            default -> Flux.error(new IllegalArgumentException(kind + " is not a whole-file format"));
+            case HTML -> Flux.generate(() -> HtmlText.open(file), HtmlText::next, HtmlText::close);
+            case MARKDOWN -> Flux.generate(() -> MarkdownText.open(file), MarkdownText::next, MarkdownText::close);
+            case TEXT -> Flux.error(new IllegalArgumentException(kind + " is read as a stream"));
         };
         return text.subscribeOn(scheduler);
     }

@@ -41,14 +41,16 @@ class Documents implements TenantUsage {
         if (chunks.isEmpty()) {
             return Mono.empty();
         }
-        StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, text) values ");
+        StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, section, text) values ");
         for (int i = 0; i < chunks.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :t").append(i).append(')');
+            sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :s").append(i).append(", :t").append(i).append(')');
         }
-        sql.append(" on conflict (document_id, chunk_index) do update set text = excluded.text");
+        sql.append(" on conflict (document_id, chunk_index) do update set section = excluded.section, text = excluded.text");
         var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value());
         for (int i = 0; i < chunks.size(); i++) {
-            spec = spec.bind("i" + i, chunks.get(i).index()).bind("t" + i, chunks.get(i).text());
+            StoredChunk chunk = chunks.get(i);
+            spec = spec.bind("i" + i, chunk.index()).bind("t" + i, chunk.text());
+            spec = chunk.section() == null ? spec.bindNull("s" + i, String.class) : spec.bind("s" + i, chunk.section());
         }
         return spec.then()
                 .then(db.sql("update documents set chunk_count = chunk_count + :n, heartbeat_at = now() where id = :doc and tenant_id = :tenant")
@@ -68,8 +70,10 @@ class Documents implements TenantUsage {
                 .onErrorResume(org.springframework.dao.DataIntegrityViolationException.class, e -> Mono.empty());
     }
 
+    /** A failed document keeps no chunks: its rows go, and it counts none. */
     Mono<Document> fail(TenantId tenant, UUID id, String error, boolean vectorsPendingRemoval) {
-        return db.sql("update documents set status = 'failed', error = :error, vectors_pending_removal = :pending "
+        return db.sql("with gone as (delete from document_chunks where document_id = :id and tenant_id = :tenant) "
+                        + "update documents set status = 'failed', error = :error, vectors_pending_removal = :pending, chunk_count = 0 "
                         + "where id = :id and tenant_id = :tenant returning " + COLUMNS)
                 .bind("error", error).bind("pending", vectorsPendingRemoval).bind("id", id).bind("tenant", tenant.value())
                 .map(Documents::document)
@@ -114,11 +118,11 @@ class Documents implements TenantUsage {
 
     private Flux<StoredChunk> chunksAfter(TenantId tenant, UUID documentId, int after) {
         return db.sql("""
-                        select chunk_index, text from document_chunks
+                        select chunk_index, section, text from document_chunks
                         where tenant_id = :tenant and document_id = :doc and chunk_index > :after
                         order by chunk_index limit :limit""")
                 .bind("tenant", tenant.value()).bind("doc", documentId).bind("after", after).bind("limit", CHUNK_PAGE)
-                .map(row -> new StoredChunk(row.get("chunk_index", Integer.class), row.get("text", String.class)))
+                .map(row -> new StoredChunk(row.get("chunk_index", Integer.class), row.get("section", String.class), row.get("text", String.class)))
                 .all()
                 .collectList()
                 .flatMapMany(page -> page.size() < CHUNK_PAGE ? Flux.fromIterable(page)
@@ -146,7 +150,9 @@ class Documents implements TenantUsage {
 
     Mono<Void> markAbandonedFailed(TenantId tenant, UUID id) {
         return db.sql("""
-                        update documents set status = 'failed', vectors_pending_removal = false,
+                        with gone as (delete from document_chunks d where d.document_id = :id and d.tenant_id = :tenant
+                                      and exists (select 1 from documents where id = :id and tenant_id = :tenant and status <> 'ready'))
+                        update documents set status = 'failed', vectors_pending_removal = false, chunk_count = 0,
                           error = coalesce(error, 'The ingestion was interrupted; upload the file again')
                         where tenant_id = :tenant and id = :id and status <> 'ready'
                         """)
@@ -171,7 +177,7 @@ class Documents implements TenantUsage {
                 row.get("error", String.class), row.get("created_at", OffsetDateTime.class).toInstant());
     }
 
-    record StoredChunk(int index, String text) {
+    record StoredChunk(int index, String section, String text) {
     }
 
     record Abandoned(TenantId tenant, UUID documentId) {

@@ -1,7 +1,14 @@
 package io.docqa.document;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
@@ -9,6 +16,8 @@ import org.apache.poi.xwpf.usermodel.IBodyElement;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFParagraph;
 import org.apache.poi.xwpf.usermodel.XWPFSDT;
+import org.apache.poi.xwpf.usermodel.XWPFStyle;
+import org.apache.poi.xwpf.usermodel.XWPFStyles;
 import org.apache.poi.xwpf.usermodel.XWPFTable;
 import org.apache.poi.xwpf.usermodel.XWPFTableCell;
 import org.apache.poi.xwpf.usermodel.XWPFTableRow;
@@ -17,20 +26,28 @@ import reactor.core.publisher.SynchronousSink;
 /**
  * The text of a Word document's body (paragraphs, tables, content controls; not headers or footers), a few KB per
  * step of a {@code Flux.generate}. Opened from the file, so POI reads the zip lazily instead of into memory.
+ * Paragraphs styled "Title" or "heading N" set the heading path; a table row is one line, its cells separated by
+ * {@code " | "}.
  */
 final class DocxBody {
 
     private static final int PIECE = 8192;
+    private static final Pattern HEADING = Pattern.compile("heading\\s*(\\d)");
 
     private final Path file;
     private final OPCPackage zip;
     private final Iterator<IBodyElement> elements;
+    private final XWPFStyles styles;
+    private final Map<String, Integer> levels = new HashMap<>();
+    private final HeadingPath headings = new HeadingPath();
+    private IBodyElement pending;
     private boolean sawText;
 
     private DocxBody(Path file, OPCPackage zip, XWPFDocument document) {
         this.file = file;
         this.zip = zip;
         this.elements = document.getBodyElements().iterator();
+        this.styles = document.getStyles();
     }
 
     static DocxBody open(Path file) {
@@ -47,15 +64,27 @@ final class DocxBody {
         }
     }
 
-    DocxBody next(SynchronousSink<String> sink) {
+    DocxBody next(SynchronousSink<TextPiece> sink) {
         try {
             StringBuilder text = new StringBuilder();
-            while (text.length() < PIECE && elements.hasNext()) {
-                append(elements.next(), text);
+            String section = headings.current();
+            while (text.length() < PIECE && (pending != null || elements.hasNext())) {
+                IBodyElement element = pending != null ? pending : elements.next();
+                pending = null;
+                int level = element instanceof XWPFParagraph paragraph ? headingLevel(paragraph) : -1;
+                if (level >= 0) {
+                    if (!text.isEmpty()) {
+                        pending = element;
+                        break;
+                    }
+                    headings.enter(level, ((XWPFParagraph) element).getText());
+                    section = headings.current();
+                }
+                append(element, text);
             }
             if (!text.isEmpty()) {
                 sawText |= !text.toString().isBlank();
-                sink.next(text.toString());
+                sink.next(new TextPiece(section, text.toString()));
             }
             else if (sawText) {
                 sink.complete();
@@ -70,16 +99,36 @@ final class DocxBody {
         return this;
     }
 
+    /** 0 for a title, N for "heading N", -1 for any other paragraph. */
+    private int headingLevel(XWPFParagraph paragraph) {
+        String id = paragraph.getStyleID();
+        return id == null ? -1 : levels.computeIfAbsent(id, this::styleLevel);
+    }
+
+    private int styleLevel(String id) {
+        XWPFStyle style = styles == null ? null : styles.getStyle(id);
+        String name = (style == null || style.getName() == null ? id : style.getName()).toLowerCase(Locale.ROOT);
+        if (name.equals("title")) {
+            return 0;
+        }
+        Matcher heading = HEADING.matcher(name);
+        return heading.matches() ? Integer.parseInt(heading.group(1)) : -1;
+    }
+
     private static void append(IBodyElement element, StringBuilder text) {
         if (element instanceof XWPFParagraph paragraph) {
             text.append(paragraph.getText()).append("\n\n");
         }
         else if (element instanceof XWPFTable table) {
             for (XWPFTableRow row : table.getRows()) {
+                List<String> cells = new ArrayList<>();
                 for (XWPFTableCell cell : row.getTableCells()) {
-                    text.append(cell.getText()).append(" | ");
+                    String value = cell.getText().replaceAll("\\s+", " ").strip();
+                    if (!value.isEmpty()) {
+                        cells.add(value);
+                    }
                 }
-                text.append('\n');
+                text.append(String.join(" | ", cells)).append('\n');
             }
             text.append('\n');
         }

@@ -2,6 +2,10 @@ package io.docqa.document;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -9,12 +13,17 @@ import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
 import reactor.core.publisher.SynchronousSink;
 
-/** The text of a PDF, one page per step of a {@code Flux.generate}, skipping pages without text. Not thread-safe. */
+/**
+ * The text of a PDF, one page per step of a {@code Flux.generate}, skipping pages without text and cleaned by a
+ * {@link PdfPageCleaner}, which looks {@value PdfPageCleaner#WINDOW} pages ahead. Not thread-safe.
+ */
 final class PdfPages {
 
     private final Path file;
     private final PDDocument document;
     private final PDFTextStripper stripper = new PDFTextStripper();
+    private final PdfPageCleaner cleaner = new PdfPageCleaner();
+    private final Deque<List<String>> ahead = new ArrayDeque<>();
     private int page;
     private boolean sawText;
 
@@ -37,20 +46,27 @@ final class PdfPages {
         }
     }
 
-    PdfPages next(SynchronousSink<String> sink) {
+    PdfPages next(SynchronousSink<TextPiece> sink) {
         try {
-            while (page < document.getNumberOfPages()) {
+            while (ahead.size() <= PdfPageCleaner.WINDOW && page < document.getNumberOfPages()) {
                 page++;
                 stripper.setStartPage(page);
                 stripper.setEndPage(page);
                 String text = stripper.getText(document);
                 if (!text.isBlank()) {
                     sawText = true;
-                    sink.next(text + "\n\n");
-                    return this;
+                    ahead.add(Arrays.asList(text.split("\n")));
                 }
             }
-            if (sawText) {
+            if (!ahead.isEmpty()) {
+                sink.next(TextPiece.of(cleaner.clean(ahead.poll(), ahead)));
+                return this;
+            }
+            String rest = cleaner.finish();
+            if (!rest.isEmpty()) {
+                sink.next(TextPiece.of(rest));
+            }
+            else if (sawText) {
                 sink.complete();
             }
             else {

@@ -2,6 +2,7 @@ package io.docqa.document;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import reactor.core.publisher.Flux;
 
@@ -12,6 +13,11 @@ import reactor.core.publisher.Flux;
  * size. The next chunk repeats up to {@code overlap} characters before the cut, starting at a sentence or a word. Whitespace is
  * normalised: a run with two or more line breaks becomes a paragraph break, one line break stays, anything else is
  * one space; other control characters are dropped. The result does not depend on how the input is split into pieces.
+ * <p>
+ * Each chunk carries the section (heading path) of its first character that was not part of the chunk before. A new
+ * section ends the current chunk when the window already holds at least a quarter of a chunk of new text; then the
+ * next chunk starts at the new section, without overlap. A smaller section is merged into the chunk that follows.
+ * A change of section is a paragraph break.
  */
 final class TextChunker {
 
@@ -27,6 +33,10 @@ final class TextChunker {
     private boolean pendingSpace;
     private int pendingNewlines;
     private boolean afterCarriageReturn;
+    /** The section of the text being fed. */
+    private String section;
+    /** Where sections start in the window, in order, the first at 0: at most one per character of the window. */
+    private final List<SectionStart> starts = new ArrayList<>();
 
     TextChunker(ChunkingProperties properties) {
         this.size = properties.size();
@@ -34,7 +44,7 @@ final class TextChunker {
         this.window = new StringBuilder(size + 3);
     }
 
-    static Flux<TextChunk> chunk(Flux<String> text, ChunkingProperties properties) {
+    static Flux<TextChunk> chunk(Flux<TextPiece> text, ChunkingProperties properties) {
         return Flux.defer(() -> {
             TextChunker chunker = new TextChunker(properties);
             return text.concatMapIterable(TextChunker::slices, 1)
@@ -44,32 +54,40 @@ final class TextChunker {
     }
 
     /** Long pieces are fed in slices so that the chunks made from one step stay few. */
-    private static List<String> slices(String piece) {
-        if (piece.length() <= SLICE) {
+    private static List<TextPiece> slices(TextPiece piece) {
+        String text = piece.text();
+        if (text.length() <= SLICE) {
             return List.of(piece);
         }
-        List<String> slices = new ArrayList<>(piece.length() / SLICE + 1);
-        for (int start = 0; start < piece.length(); start += SLICE) {
-            slices.add(piece.substring(start, Math.min(piece.length(), start + SLICE)));
+        List<TextPiece> slices = new ArrayList<>(text.length() / SLICE + 1);
+        for (int start = 0; start < text.length(); start += SLICE) {
+            slices.add(new TextPiece(piece.section(), text.substring(start, Math.min(text.length(), start + SLICE))));
         }
         return slices;
     }
 
-    List<TextChunk> feed(String piece) {
+    List<TextChunk> feed(TextPiece piece) {
+        section = piece.section();
+        String text = piece.text();
         List<TextChunk> chunks = new ArrayList<>(2);
-        for (int i = 0; i < piece.length(); i++) {
-            accept(piece.charAt(i), chunks);
+        for (int i = 0; i < text.length(); i++) {
+            accept(text.charAt(i), chunks);
         }
         return chunks;
+    }
+
+    List<TextChunk> feed(String text) {
+        return feed(TextPiece.of(text));
     }
 
     List<TextChunk> finish() {
         List<TextChunk> chunks = new ArrayList<>(1);
         if (!isBlankFrom(carried)) {
-            chunks.add(new TextChunk(index++, window.toString().strip()));
+            chunks.add(new TextChunk(index++, sectionAt(firstFresh()), window.toString().strip()));
         }
         window.setLength(0);
         carried = 0;
+        starts.clear();
         return chunks;
     }
 
@@ -96,11 +114,20 @@ final class TextChunker {
             pendingSpace = true;
         }
         else if (!Character.isISOControl(c)) {
+            boolean newSection = starts.isEmpty() || !Objects.equals(section, starts.get(starts.size() - 1).section());
+            if (newSection) {
+                endChunkBefore(chunks);
+                pendingSpace = true;
+                pendingNewlines = Math.max(2, pendingNewlines);
+            }
             if (pendingSpace && window.length() > 0) {
                 window.append(pendingNewlines >= 2 ? "\n\n" : pendingNewlines == 1 ? "\n" : " ");
             }
             pendingSpace = false;
             pendingNewlines = 0;
+            if (newSection) {
+                markSection();
+            }
             window.append(c);
             while (window.length() > size) {
                 chunks.add(cut());
@@ -108,11 +135,60 @@ final class TextChunker {
         }
     }
 
-    private TextChunk cut() {
+    /** Before a new section: ends the chunk if the window holds enough new text. */
+    private void endChunkBefore(List<TextChunk> chunks) {
+        if (window.length() - carried >= size / 4) {
+            chunks.add(new TextChunk(index++, sectionAt(firstFresh()), window.toString().strip()));
+            window.setLength(0);
+            carried = 0;
+            starts.clear();
+        }
+    }
+
+    /** The character about to be appended starts the current section. */
+    private void markSection() {
+        int at = window.length();
+        if (!starts.isEmpty() && starts.get(starts.size() - 1).at() == at) {
+            starts.remove(starts.size() - 1);
+        }
+        starts.add(new SectionStart(at, section));
+    }
+
+    private int firstFresh() {
         int fresh = carried;
-        while (isSpace(window.charAt(fresh))) {
+        while (fresh < window.length() && isSpace(window.charAt(fresh))) {
             fresh++;
         }
+        return fresh;
+    }
+
+    private String sectionAt(int position) {
+        String found = null;
+        for (SectionStart start : starts) {
+            if (start.at() > position) {
+                break;
+            }
+            found = start.section();
+        }
+        return found;
+    }
+
+    /** Forgets the first {@code removed} characters of the window in the section starts. */
+    private void shiftStarts(int removed) {
+        int keepFrom = 0;
+        for (int i = 0; i < starts.size(); i++) {
+            SectionStart start = starts.get(i);
+            starts.set(i, new SectionStart(start.at() - removed, start.section()));
+            if (start.at() - removed <= 0) {
+                keepFrom = i;
+            }
+        }
+        starts.subList(0, keepFrom).clear();
+        starts.set(0, new SectionStart(0, starts.get(0).section()));
+    }
+
+    private TextChunk cut() {
+        int fresh = firstFresh();
         int minCut = fresh + 1;
         int half = Math.max(minCut, size / 2);
         int end = paragraphEnd(half);
@@ -125,7 +201,7 @@ final class TextChunker {
         if (end < 0) {
             end = Character.isHighSurrogate(window.charAt(size - 1)) ? Math.max(minCut, size - 1) : size;
         }
-        TextChunk chunk = new TextChunk(index++, window.substring(0, end).strip());
+        TextChunk chunk = new TextChunk(index++, sectionAt(fresh), window.substring(0, end).strip());
         int next = nextStart(end);
         window.delete(0, next);
         int blank = 0;
@@ -133,6 +209,7 @@ final class TextChunker {
             blank++;
         }
         window.delete(0, blank);
+        shiftStarts(next + blank);
         carried = Math.max(0, end - next - blank);
         return chunk;
     }
@@ -219,5 +296,8 @@ final class TextChunker {
 
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\n';
+    }
+
+    private record SectionStart(int at, String section) {
     }
 }

@@ -1,10 +1,15 @@
 package io.docqa.web;
 
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 
@@ -23,6 +28,11 @@ public final class Problems {
         }
         if (error instanceof AccessDeniedException) {
             return ApiException.forbidden("Your role does not allow this");
+        }
+        if (hasCause(error, InvalidMediaTypeException.class) || hasCause(error, InvalidMimeTypeException.class)
+                || hasCause(error, IllegalCharsetNameException.class) || hasCause(error, UnsupportedCharsetException.class)) {
+            return new ApiException(HttpStatus.BAD_REQUEST, "malformed_request",
+                    "A media type or charset in the Content-Type or Accept header cannot be parsed or is not supported");
         }
         if (hasCause(error, DataBufferLimitException.class)) {
             return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large");

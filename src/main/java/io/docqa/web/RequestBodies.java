@@ -1,5 +1,9 @@
 package io.docqa.web;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -11,7 +15,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
-/** Reads a JSON request body and validates it, answering {@code validation_failed} with snake_case field names. */
+/**
+ * Reads a JSON request body and validates it, answering {@code validation_failed} with snake_case field names. Text
+ * that no column can hold or no person typed is refused in every field: NUL and other control characters (tab and
+ * line breaks aside) and unpaired surrogates.
+ */
 @Component
 public class RequestBodies {
 
@@ -31,15 +39,53 @@ public class RequestBodies {
     }
 
     public <T> T validate(T body) {
-        var violations = validator.validate(body);
-        if (!violations.isEmpty()) {
-            List<ApiException.FieldError> errors = violations.stream()
-                    .map(v -> new ApiException.FieldError(field(v), v.getMessage()))
-                    .sorted(Comparator.comparing(ApiException.FieldError::field))
-                    .toList();
+        List<ApiException.FieldError> errors = new ArrayList<>(unreadableText(body));
+        validator.validate(body).forEach(v -> errors.add(new ApiException.FieldError(field(v), v.getMessage())));
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(ApiException.FieldError::field));
             throw ApiException.validation(errors);
         }
         return body;
+    }
+
+    private static List<ApiException.FieldError> unreadableText(Object body) {
+        if (!body.getClass().isRecord()) {
+            return List.of();
+        }
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        for (RecordComponent component : body.getClass().getRecordComponents()) {
+            Object value = read(component, body);
+            boolean bad = value instanceof String text ? !isReadable(text)
+                    : value instanceof Collection<?> items && items.stream().anyMatch(item -> item instanceof String text && !isReadable(text));
+            if (bad) {
+                errors.add(new ApiException.FieldError(CAMEL.matcher(component.getName()).replaceAll("$1_$2").toLowerCase(),
+                        "must not contain control characters or unpaired surrogates"));
+            }
+        }
+        return errors;
+    }
+
+    static boolean isReadable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')
+                    || (Character.isHighSurrogate(c) && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(++i))))
+                    || Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object read(RecordComponent component, Object body) {
+        try {
+            Method accessor = component.getAccessor();
+            accessor.trySetAccessible();
+            return accessor.invoke(body);
+        }
+        catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + component, e);
+        }
     }
 
     private static String field(ConstraintViolation<?> violation) {

@@ -92,11 +92,11 @@ class ChromaUnavailableTest {
         TenantId tenant = TenantId.random();
         UUID doc = UUID.randomUUID();
         try (TenantVectorIndex index = index(chroma.url(), Duration.ofSeconds(5))) {
-            index.add(tenant, List.of(new VectorChunk(doc, 0, "before", basis(0)))).as(StepVerifier::create).verifyComplete();
+            index.add(tenant, List.of(new VectorChunk(doc, 0, null, "before", basis(0)))).as(StepVerifier::create).verifyComplete();
 
             chroma.stop();
             try {
-                index.add(tenant, List.of(new VectorChunk(doc, 1, "while away", basis(1))))
+                index.add(tenant, List.of(new VectorChunk(doc, 1, null, "while away", basis(1))))
                         .as(StepVerifier::create)
                         .expectError(VectorStoreUnavailableException.class)
                         .verify(Duration.ofSeconds(6));
@@ -110,7 +110,7 @@ class ChromaUnavailableTest {
             }
 
             index.isAvailable().as(StepVerifier::create).expectNext(true).verifyComplete();
-            index.add(tenant, List.of(new VectorChunk(doc, 1, "after", basis(1))))
+            index.add(tenant, List.of(new VectorChunk(doc, 1, null, "after", basis(1))))
                     .then(index.count(tenant, doc))
                     .as(StepVerifier::create)
                     .expectNext(2L)
@@ -123,6 +123,6 @@ class ChromaUnavailableTest {
     }
 
     private static VectorChunk chunk() {
-        return new VectorChunk(UUID.randomUUID(), 0, "text", basis(0));
+        return new VectorChunk(UUID.randomUUID(), 0, null, "text", basis(0));
     }
 }

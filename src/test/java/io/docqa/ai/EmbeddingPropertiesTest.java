@@ -12,18 +12,27 @@ class EmbeddingPropertiesTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner().withUserConfiguration(Config.class);
 
     @Test
-    void defaultsToOneThreadPerCoreAndABurstOfQuestionsInTheQueue() {
+    void defaultsToOneThreadPerCoreABurstOfQuestionsInTheQueueAndTheModelsTrainingLength() {
         context.run(ctx -> {
             EmbeddingProperties properties = ctx.getBean(EmbeddingProperties.class);
-            assertThat(properties).isEqualTo(new EmbeddingProperties(0, 2048));
+            assertThat(properties).isEqualTo(new EmbeddingProperties(0, 2048, 256)).isEqualTo(EmbeddingProperties.defaults());
             assertThat(properties.effectiveThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         });
     }
 
     @Test
     void bindsFromProperties() {
-        context.withPropertyValues("docqa.embedding.threads=3", "docqa.embedding.max-queued-texts=10")
-                .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).effectiveThreads()).isEqualTo(3));
+        context.withPropertyValues("docqa.embedding.threads=3", "docqa.embedding.max-queued-texts=10",
+                        "docqa.embedding.max-sequence-length=512")
+                .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class))
+                        .isEqualTo(new EmbeddingProperties(3, 10, 512))
+                        .extracting(EmbeddingProperties::effectiveThreads).isEqualTo(3));
+    }
+
+    @Test
+    void aSequenceLengthTheModelCannotTakeIsRejectedAtStartUp() {
+        context.withPropertyValues("docqa.embedding.max-sequence-length=513").run(ctx -> assertThat(ctx).hasFailed());
+        context.withPropertyValues("docqa.embedding.max-sequence-length=8").run(ctx -> assertThat(ctx).hasFailed());
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.docqa.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -124,12 +124,11 @@ class OllamaChatTest {
     }
 
     @Test
-    void sendsNothingUntilSubscribed() throws InterruptedException {
+    void sendsNothingUntilSubscribed() {
         chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, LONG);
 
         var stream = chat.stream(QUESTION);
-        Thread.sleep(200);
-        assertThat(fake.requests()).isEmpty();
+        await().during(Duration.ofMillis(200)).atMost(VERIFY).until(() -> fake.requests().isEmpty());
 
         stream.then().as(StepVerifier::create).expectComplete().verify(VERIFY);
         assertThat(fake.requests()).hasSize(1);
@@ -155,7 +154,7 @@ class OllamaChatTest {
         chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, LONG);
 
         Disposable subscription = chat.stream(QUESTION).subscribe();
-        waitUntil(() -> fake.requests().size() == 1);
+        await().atMost(VERIFY).until(() -> fake.requests().size() == 1);
         subscription.dispose();
 
         assertThat(fake.awaitClientDisconnect(Duration.ofSeconds(1))).isTrue();
@@ -163,16 +162,18 @@ class OllamaChatTest {
     }
 
     @Test
-    void cancellingRightAfterSubscribingLeavesNoAnswerRunning() throws InterruptedException {
+    void cancellingRightAfterSubscribingLeavesNoAnswerRunning() {
         fake.firstTokenDelay(Duration.ofMillis(300));
         chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, LONG);
 
         chat.stream(QUESTION).subscribe().dispose();
-        Thread.sleep(600);
 
-        // Whether the request left or not, no answer may have run to its end.
-        assertThat(fake.activeAnswers()).isZero();
-        assertThat(fake.clientDisconnects()).isEqualTo(fake.requests().size());
+        // Whether the request left or not, no answer may run, nor run to its end: a request that left is a disconnect,
+        // and that holds for twice the time an answer would take.
+        await().during(Duration.ofMillis(600)).atMost(VERIFY).untilAsserted(() -> {
+            assertThat(fake.activeAnswers()).isZero();
+            assertThat(fake.clientDisconnects()).isEqualTo(fake.requests().size());
+        });
     }
 
     @Test
@@ -310,20 +311,6 @@ class OllamaChatTest {
     private static String closedPortUrl() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return "http://127.0.0.1:" + socket.getLocalPort();
-        }
-    }
-
-    private static void waitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + VERIFY.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within %s", VERIFY).isLessThan(deadline);
-            try {
-                Thread.sleep(5);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }

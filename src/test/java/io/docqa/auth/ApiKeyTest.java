@@ -3,10 +3,12 @@ package io.docqa.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import io.docqa.support.Api;
 import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
@@ -54,6 +56,90 @@ class ApiKeyTest extends IntegrationTest {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "root", "role", "owner"))
                 .exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("role");
+    }
+
+    @Test
+    void aKeyActsWithItsMakersCurrentRoleAtMost() {
+        Account owner = api.signup("Demoted maker");
+        Account admin = api.addUser(owner, "admin");
+        String key = createKey(admin, "automation", "admin").get("key").asString();
+        http.get().uri("/api/v1/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isOk();
+
+        changeRole(owner, admin, "viewer");
+        http.get().uri("/api/v1/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.api_key.role").isEqualTo("viewer");
+        http.get().uri("/api/v1/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isForbidden();
+        http.post().uri("/api/v1/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", Api.uniqueEmail("x"), "password", Account.PASSWORD, "role", "admin"))
+                .exchange().expectStatus().isForbidden();
+
+        changeRole(owner, admin, "admin");
+        http.get().uri("/api/v1/users").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void aDeletedMakersKeysAreRevoked() {
+        Account owner = api.signup("Deleted maker");
+        Account admin = api.addUser(owner, "admin");
+        String key = createKey(admin, "automation", "member").get("key").asString();
+        http.delete().uri("/api/v1/users/{id}", admin.userId()).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .exchange().expectStatus().isNoContent();
+        http.get().uri("/api/v1/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isUnauthorized();
+        http.get().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.length()").isEqualTo(0);
+    }
+
+    @Test
+    void aKeyMadeByAKeyIsCappedByThePersonBehindIt() {
+        Account owner = api.signup("Key chain");
+        Account admin = api.addUser(owner, "admin");
+        Account keyOfAdmin = new Account(admin.email(), admin.userId(), admin.tenantId(),
+                createKey(admin, "provisioner", "admin").get("key").asString(), null);
+        JsonNode child = createKey(keyOfAdmin, "child", "member");
+        assertThat(child.get("created_by").asString()).isEqualTo(admin.userId().toString());
+        http.get().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectBody()
+                .jsonPath("$[0].created_by").isEqualTo(admin.userId().toString())
+                .jsonPath("$[1].created_by").isEqualTo(admin.userId().toString());
+
+        changeRole(owner, admin, "member");
+        http.post().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, keyOfAdmin.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "another", "role", "admin"))
+                .exchange().expectStatus().isForbidden();
+        http.get().uri("/api/v1/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + child.get("key").asString()).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.api_key.role").isEqualTo("member");
+    }
+
+    @Test
+    void aKeyStopsWhenItExpires() {
+        Account owner = api.signup("Expiring key");
+        http.post().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "old", "role", "viewer", "expires_at", "2020-01-01T00:00:00Z"))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("expires_at");
+        JsonNode created = http.post().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "soon", "role", "viewer", "expires_at", "2099-01-01T00:00:00Z"))
+                .exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(created.get("expires_at").asString()).startsWith("2099-01-01T00:00");
+        String key = created.get("key").asString();
+        http.get().uri("/api/v1/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isOk();
+
+        db.sql("update api_keys set expires_at = now() - interval '1 second' where id = :id")
+                .bind("id", UUID.fromString(created.get("id").asString())).then().block();
+        http.get().uri("/api/v1/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isUnauthorized();
+    }
+
+    private void changeRole(Account owner, Account user, String role) {
+        http.patch().uri("/api/v1/users/{id}", user.userId()).header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("role", role))
+                .exchange().expectStatus().isOk();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import io.docqa.support.Api;
@@ -13,6 +14,9 @@ import io.docqa.support.IntegrationTest;
 import tools.jackson.databind.JsonNode;
 
 class AuthFlowTest extends IntegrationTest {
+
+    @Autowired
+    private RefreshTokens refreshTokens;
 
     @Test
     void signupCreatesTenantAndOwnerAndTokens() {
@@ -112,6 +116,20 @@ class AuthFlowTest extends IntegrationTest {
         Long audited = db.sql("select count(*) as n from audit_events where tenant_id = :t and type = 'refresh_reused'")
                 .bind("t", account.tenantId()).map(row -> row.get("n", Long.class)).one().block();
         assertThat(audited).isEqualTo(1);
+    }
+
+    /**
+     * The worst interleaving of one refresh token sent to two instances at once: the winner spends it, the loser sees
+     * it spent and revokes the family, and only then does the winner write the family's next token.
+     */
+    @Test
+    void aTokenIssuedIntoAFamilyRevokedMeanwhileCannotBeSpent() {
+        Account account = api.signup("Race");
+        RefreshTokens.Holder winner = refreshTokens.spend(account.refreshToken()).block();
+        assertThat(winner).isNotNull();
+        assertThat(refreshTokens.revokeFamilyIfReused(account.refreshToken()).block()).isNotNull();
+        String issuedAfterRevocation = refreshTokens.next(winner).block();
+        refresh(issuedAfterRevocation, 401);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.docqa.auth;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -64,6 +65,20 @@ class TokenAbuseTest extends IntegrationTest {
     void expiredTokenIsRejected() throws Exception {
         expectMe(sign(signingKey, claims(c -> c.issueTime(Date.from(Instant.now().minusSeconds(3600)))
                 .expirationTime(Date.from(Instant.now().minusSeconds(120))))), 401);
+    }
+
+    @Test
+    void tokenIssuedInTheFutureIsRejected() throws Exception {
+        expectMe(sign(signingKey, claims(c -> c.issueTime(Date.from(Instant.now().plusSeconds(120)))
+                .expirationTime(Date.from(Instant.now().plusSeconds(600))))), 401);
+        expectMe(sign(signingKey, claims(c -> c.issueTime(Date.from(Instant.now().plusSeconds(10))))), 200);
+    }
+
+    @Test
+    void tokenLivingLongerThanTheConfiguredLifetimeIsRejected() throws Exception {
+        expectMe(sign(signingKey, claims(c -> c.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(3650)))))), 401);
+        expectMe(sign(signingKey, claims(c -> c.expirationTime(Date.from(Instant.now().plusSeconds(15 * 60 + 60))))), 401);
+        expectMe(sign(signingKey, claims(c -> c.expirationTime(Date.from(Instant.now().plusSeconds(15 * 60))))), 200);
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class ChatBenchmark {
                         Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
                                 "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
                                 "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2)));
-                MetricsSampler metrics = new MetricsSampler(service.baseUrl());
+                MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
                 SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100)) {
             BenchApi api = new BenchApi(service.baseUrl());
             fastModel(ollama);

@@ -22,8 +22,9 @@ final class MetricsSampler implements AutoCloseable {
     private volatile long lastHeapBytes;
     private volatile long lastThreads;
 
-    MetricsSampler(String baseUrl) {
-        this.scrape = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).timeout(Duration.ofSeconds(5)).build();
+    MetricsSampler(String baseUrl, String scrapeToken) {
+        this.scrape = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + scrapeToken).timeout(Duration.ofSeconds(5)).build();
         this.thread = new Thread(this::run, "metrics-sampler");
         this.thread.setDaemon(true);
         this.thread.start();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,6 +29,8 @@ import io.docqa.support.TestDatabase;
  * {@code target/bench/<name>.log}.
  */
 final class ServiceProcess implements AutoCloseable {
+
+    private static final String SCRAPE_TOKEN = UUID.randomUUID().toString();
 
     private final Process process;
     private final String baseUrl;
@@ -52,6 +55,7 @@ final class ServiceProcess implements AutoCloseable {
         env.put("SPRING_FLYWAY_PASSWORD", database.password());
         env.put("DOCQA_CHROMA_URL", ChromaServer.get().url());
         env.put("DOCQA_OLLAMA_BASE_URL", ollamaUrl);
+        env.put("DOCQA_METRICS_SCRAPE_TOKEN", SCRAPE_TOKEN);
         env.putAll(settings);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -82,6 +86,11 @@ final class ServiceProcess implements AutoCloseable {
 
     String baseUrl() {
         return baseUrl;
+    }
+
+    /** What {@code /actuator/prometheus} asks for, as a bearer token. */
+    String scrapeToken() {
+        return SCRAPE_TOKEN;
     }
 
     long pid() {

@@ -1,13 +1,16 @@
 package io.docqa.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -24,6 +27,9 @@ import tools.jackson.databind.JsonNode;
 class ChatApiTest extends IntegrationTest {
 
     private static final ParameterizedTypeReference<ServerSentEvent<JsonNode>> SSE = new ParameterizedTypeReference<>() { };
+
+    @Autowired
+    GenerationGate gate;
 
     @Test
     void eventsComeInOrderWithTokensIntact() {
@@ -163,22 +169,22 @@ class ChatApiTest extends IntegrationTest {
     void aFullQueueIsRefusedWith429() {
         Account owner = api.signup("Queue");
         upload(owner, "queue.txt", "The ferry leaves the harbour every hour on the hour.");
-        OLLAMA.answer("a", "b", "c").stallAfter(1);
+        // a token every 500 ms keeps each generation under the stall timeout (2 s) and holding its slot until the
+        // answer timeout (20 s)
+        OLLAMA.answer(IntStream.range(0, 100).mapToObj(i -> " t" + i).toArray(String[]::new)).tokenDelay(Duration.ofMillis(500));
         List<reactor.core.Disposable> running = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
                 running.add(ask(owner, Map.of("question", "When does the ferry leave?")).subscribe());
             }
-            Thread.sleep(1500);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(List.of(gate.inFlight(), gate.waiting()))
+                    .as("generations in flight and waiting").containsExactly(2, 2));
             http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, owner.bearer())
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("question", "When does the ferry leave?"))
                     .exchange()
                     .expectStatus().isEqualTo(429)
                     .expectHeader().exists(HttpHeaders.RETRY_AFTER)
                     .expectBody().jsonPath("$.code").isEqualTo("queue_full");
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         finally {
             running.forEach(reactor.core.Disposable::dispose);
@@ -284,9 +290,11 @@ class ChatApiTest extends IntegrationTest {
     @Test
     void questionsAreValidatedBeforeAnyWork() {
         Account owner = api.signup("Validation");
+        upload(owner, "bus.txt", "The night bus leaves the central station at midnight.");
+        String question = "When does the night bus leave?";
         for (Map<String, Object> body : List.<Map<String, Object>>of(
-                Map.of("question", "x".repeat(4001)), Map.of("question", ""), Map.of("question", "ok?", "top_k", 0),
-                Map.of("question", "ok?", "top_k", 21), Map.of("question", "ok?", "min_score", 1.5))) {
+                Map.of("question", "x".repeat(4001)), Map.of("question", ""), Map.of("question", question, "top_k", 0),
+                Map.of("question", question, "top_k", 21), Map.of("question", question, "min_score", 1.5))) {
             http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, owner.bearer())
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                     .exchange()
@@ -294,6 +302,9 @@ class ChatApiTest extends IntegrationTest {
                     .expectBody().jsonPath("$.code").isEqualTo("validation_failed");
         }
         assertThat(OLLAMA.requests()).isEmpty();
+        // the same question, valid, does reach the model: the check above can fail
+        ask(owner, Map.of("question", question, "top_k", 3)).blockLast(Duration.ofSeconds(30));
+        assertThat(OLLAMA.requests()).hasSize(1);
     }
 
     private Flux<ServerSentEvent<JsonNode>> ask(Account account, Map<String, Object> body) {

@@ -70,7 +70,7 @@ class DocumentApiTest extends IntegrationTest {
         int count = 2 * Documents.CHUNK_PAGE + 17;
         Document document = documents.start(tenant, "many.txt", "text/plain").block();
         List<Documents.StoredChunk> stored = IntStream.range(0, count)
-                .mapToObj(i -> new Documents.StoredChunk(i, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
+                .mapToObj(i -> new Documents.StoredChunk(i, null, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
                 .toList();
         Flux.fromIterable(stored).buffer(100)
                 .concatMap(batch -> documents.saveChunks(tenant, document.id(), batch))
@@ -114,6 +114,39 @@ class DocumentApiTest extends IntegrationTest {
     }
 
     @Test
+    void chunksKeepTheHeadingPathTheyStandUnder() {
+        Account owner = api.signup("Sections");
+        String markdown = "# Llama Guide\n\nIntro to llamas.\n\n## Feeding\n\n" + Uploads.prose("hay", 8)
+                + "## Shearing [tips][t]\n\nShear in **spring**.\n\n[t]: https://example.com\n";
+        String html = "<html><body><nav>Prev Up Next Home</nav><h1>Heron&nbsp;Manual</h1><h2>Nesting</h2><p>"
+                + Uploads.prose("nests", 3) + "</p><footer>Copyright</footer></body></html>";
+        List<JsonNode> uploaded = upload(owner, Uploads.text("guide.md", markdown), Uploads.text("heron.html", html),
+                Uploads.text("plain.txt", "No headings here."));
+        assertThat(uploaded).extracting(d -> d.get("status").asString()).containsOnly("ready");
+
+        JsonNode guide = chunks(owner, uploaded.get(0));
+        assertThat(guide.get(0).get("section").asString()).isEqualTo("Llama Guide");
+        assertThat(guide.get(0).get("text").asString()).startsWith("Llama Guide\n\nIntro to llamas.");
+        assertThat(guide.valueStream().map(chunk -> chunk.get("section").asString()))
+                .contains("Llama Guide > Feeding", "Llama Guide > Shearing tips");
+        assertThat(guide.valueStream().map(chunk -> chunk.get("text").asString()))
+                .noneMatch(text -> text.contains("**") || text.contains("[t]") || text.contains("#"));
+        JsonNode heron = chunks(owner, uploaded.get(1));
+        assertThat(heron.get(0).get("section").asString()).as("a tiny section merges into the next chunk").isEqualTo("Heron Manual");
+        assertThat(heron.get(0).get("text").asString()).startsWith("Heron Manual\n\nNesting\n\nParagraph 0 is about nests.");
+        assertThat(heron.valueStream().map(chunk -> chunk.get("text").asString())).noneMatch(text -> text.contains("Prev") || text.contains("Copyright"));
+        JsonNode plain = chunks(owner, uploaded.get(2));
+        assertThat(plain.get(0).has("section")).isTrue();
+        assertThat(plain.get(0).get("section").isNull()).isTrue();
+
+        List<String> stored = db.sql("select section from document_chunks where document_id = :doc order by chunk_index")
+                .bind("doc", java.util.UUID.fromString(uploaded.get(0).get("id").asString()))
+                .map(row -> String.valueOf(row.get("section", String.class))).all().collectList().block();
+        assertThat(stored).first().isEqualTo("Llama Guide");
+        assertThat(stored).contains("Llama Guide > Feeding");
+    }
+
+    @Test
     void theSameBytesTwiceGiveTheSameDocument() {
         Account owner = api.signup("Idempotent");
         NamedBytes file = Uploads.text("same.txt", Uploads.prose("idempotency", 5));
@@ -124,6 +157,27 @@ class DocumentApiTest extends IntegrationTest {
                 .expectBody().jsonPath("$.total").isEqualTo(1);
         http.get().uri("/api/v1/tenant").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
                 .expectBody().jsonPath("$.usage.chunks").isEqualTo(first.get("chunk_count").asInt());
+    }
+
+    @Test
+    void aDuplicateIsRecognisedBeforeAnythingIsEmbedded() {
+        Account owner = api.signup("Duplicate first");
+        NamedBytes file = Uploads.text("original.txt", Uploads.prose("recognition", 40));
+        String original = upload(owner, file).get(0).get("id").asString();
+        var events = http.post().uri("/api/v1/documents")
+                .header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .body(BodyInserters.fromMultipartData(Uploads.files(new NamedBytes("copy.txt", file.bytes()))))
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<JsonNode>>() { })
+                .getResponseBody();
+        StepVerifier.create(events.collectList())
+                .assertNext(list -> {
+                    assertThat(list).extracting(ServerSentEvent::event).containsExactly("document");
+                    assertThat(list.get(0).data().get("id").asString()).isEqualTo(original);
+                })
+                .verifyComplete();
     }
 
     @Test
@@ -212,6 +266,13 @@ class DocumentApiTest extends IntegrationTest {
                 .expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         return body.get("documents").valueStream().toList();
+    }
+
+    private JsonNode chunks(Account account, JsonNode document) {
+        return http.get().uri("/api/v1/documents/{id}/chunks", document.get("id").asString())
+                .header(HttpHeaders.AUTHORIZATION, account.bearer()).exchange()
+                .expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("items");
     }
 
     private String chunkText(Account account, JsonNode document) {

@@ -66,7 +66,9 @@ class IngestionFailureTest extends IntegrationTest {
 
         http.get().uri("/api/v1/documents/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("failed").jsonPath("$.error").isNotEmpty();
+                .expectBody().jsonPath("$.status").isEqualTo("failed").jsonPath("$.error").isNotEmpty()
+                .jsonPath("$.chunk_count").isEqualTo(0);
+        assertThat(chunkRows(UUID.fromString(id))).isZero();
         recovery.sweep().as(StepVerifier::create).expectNextCount(1).verifyComplete();
         index.count(new TenantId(owner.tenantId()), UUID.fromString(id))
                 .as(StepVerifier::create).expectNext(0L).verifyComplete();
@@ -83,15 +85,25 @@ class IngestionFailureTest extends IntegrationTest {
                 .then().as(StepVerifier::create).verifyComplete();
         float[] vector = new float[384];
         vector[0] = 1;
-        index.add(tenant, List.of(new VectorChunk(id, 0, "half of a document", vector)))
+        index.add(tenant, List.of(new VectorChunk(id, 0, null, "half of a document", vector)))
                 .as(StepVerifier::create).verifyComplete();
         index.count(tenant, id).as(StepVerifier::create).expectNext(1L).verifyComplete();
+        db.sql("insert into document_chunks (document_id, tenant_id, chunk_index, text) values (:id, :tenant, 0, 'half of a document')")
+                .bind("id", id).bind("tenant", tenant.value())
+                .then().as(StepVerifier::create).verifyComplete();
+        db.sql("update documents set chunk_count = 1 where id = :id").bind("id", id).then().as(StepVerifier::create).verifyComplete();
 
         recovery.sweep().as(StepVerifier::create).expectNextMatches(n -> n >= 1).verifyComplete();
 
         index.count(tenant, id).as(StepVerifier::create).expectNext(0L).verifyComplete();
         http.get().uri("/api/v1/documents/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
-                .expectBody().jsonPath("$.status").isEqualTo("failed");
+                .expectBody().jsonPath("$.status").isEqualTo("failed").jsonPath("$.chunk_count").isEqualTo(0);
+        assertThat(chunkRows(id)).isZero();
+    }
+
+    private long chunkRows(UUID documentId) {
+        return db.sql("select count(*) as n from document_chunks where document_id = :id").bind("id", documentId)
+                .map(row -> row.get("n", Long.class)).one().block();
     }
 
     @Test

@@ -42,7 +42,7 @@ class ReadingPipelineTest {
             return buffers.of(bytes);
         });
         ByteStreamMeter meter = new ByteStreamMeter(100L * 1024 * 1024);
-        Flux<TextChunk> chunks = TextChunker.chunk(HtmlToText.convert(Utf8Decoder.decode(meter.meter(upload))),
+        Flux<TextChunk> chunks = TextChunker.chunk(Utf8Decoder.decode(meter.meter(upload)).map(TextPiece::of),
                 ChunkingProperties.defaults());
         chunks.as(flux -> StepVerifier.create(flux, 3))
                 .expectNextCount(3)
@@ -64,7 +64,7 @@ class ReadingPipelineTest {
         TextChunker.chunk(Spool.spooled(Flux.fromIterable(pieces), file -> parser.parse(file, DocumentKind.PDF)),
                         ChunkingProperties.defaults())
                 .as(StepVerifier::create)
-                .assertNext(chunk -> assertThat(chunk).isEqualTo(new TextChunk(0,
+                .assertNext(chunk -> assertThat(chunk).isEqualTo(new TextChunk(0, null,
                         "Llamas live in the Andes.\n\nThey hum when they are content.")))
                 .verifyComplete();
         assertThat(buffers.unreleased()).isZero();

@@ -24,8 +24,8 @@ class TextChunkerTest {
 
     @Test
     void nothingButWhitespaceIsNoChunkAtAll() {
-        TextChunker.chunk(Flux.just("  ", "\n\n\t", ""), DEFAULTS).as(StepVerifier::create).verifyComplete();
-        TextChunker.chunk(Flux.empty(), DEFAULTS).as(StepVerifier::create).verifyComplete();
+        TextChunker.chunk(Flux.just("  ", "\n\n\t", "").map(TextPiece::of), DEFAULTS).as(StepVerifier::create).verifyComplete();
+        TextChunker.chunk(Flux.<TextPiece>empty(), DEFAULTS).as(StepVerifier::create).verifyComplete();
     }
 
     @Test
@@ -138,7 +138,7 @@ class TextChunkerTest {
             IntStream.range(0, 20).forEach(j -> piece.append(vocabulary[(i * 20 + j) % 1000]));
             return piece.toString();
         }).doOnNext(s -> piecesRead.incrementAndGet());
-        TextChunker.chunk(text, DEFAULTS)
+        TextChunker.chunk(text.map(TextPiece::of), DEFAULTS)
                 .as(flux -> StepVerifier.create(flux, 1))
                 .expectNextCount(1)
                 .then(() -> assertThat(piecesRead.get()).as("pieces read for one chunk").isLessThan(20))
@@ -154,6 +154,81 @@ class TextChunkerTest {
         List<TextChunk> chunks = chunker.feed(prose(3000));
         assertThat(chunker.bufferedChars()).isLessThanOrEqualTo(800);
         assertThat(chunks).hasSizeGreaterThan(100);
+    }
+
+    @Test
+    void aChunkCarriesTheSectionOfItsFirstNewCharacter() {
+        String intro = sentences("Intro", 10);
+        String install = sentences("Install", 30);
+        List<TextChunk> chunks = sectioned(List.of(new TextPiece(null, intro), new TextPiece("Guide > Install", install)), DEFAULTS);
+        assertThat(chunks.get(0)).isEqualTo(new TextChunk(0, null, intro));
+        assertThat(chunks.get(1).section()).isEqualTo("Guide > Install");
+        assertThat(chunks.get(1).text()).as("a new section starts a new chunk, without overlap").startsWith("Install 0 ");
+        assertThat(chunks.subList(1, chunks.size())).allSatisfy(chunk -> assertThat(chunk.section()).isEqualTo("Guide > Install"));
+        assertThat(chunks.get(2).text()).as("inside a section chunks overlap as before").doesNotStartWith("Install 0 ");
+    }
+
+    @Test
+    void aTinySectionMergesIntoTheNextChunkAndKeepsItsName() {
+        List<TextChunk> chunks = sectioned(List.of(
+                new TextPiece("A", "Heading A\n\nA short line."),
+                new TextPiece("A > B", "Heading B\n\nAnother short line."),
+                new TextPiece("C", sentences("Gamma", 30))), DEFAULTS);
+        assertThat(chunks.get(0).section()).isEqualTo("A");
+        assertThat(chunks.get(0).text()).startsWith("Heading A\n\nA short line.\n\nHeading B\n\nAnother short line.\n\nGamma 0 ");
+        assertThat(chunks.subList(1, chunks.size())).extracting(TextChunk::section).containsOnly("C");
+    }
+
+    @Test
+    void aChunkCutInsideAMergedSectionTakesTheSectionWhereItsNewTextStarts() {
+        String first = sentences("Alpha", 3);
+        String second = sentences("Beta", 40);
+        List<TextChunk> chunks = sectioned(List.of(new TextPiece("One", first), new TextPiece("Two", second)), new ChunkingProperties(800, 100));
+        assertThat(first.length()).isLessThan(800 / 4);
+        assertThat(chunks.get(0).section()).isEqualTo("One");
+        assertThat(chunks.get(0).text()).startsWith(first).contains("Beta 0 ");
+        assertThat(chunks.subList(1, chunks.size())).extracting(TextChunk::section).containsOnly("Two");
+    }
+
+    @Test
+    void sectionsDoNotDependOnHowTheTextIsSplit() {
+        List<TextPiece> pieces = List.of(new TextPiece(null, prose(3)), new TextPiece("S1", "Title one\n\n" + prose(12)),
+                new TextPiece("S1 > S2", "tiny"), new TextPiece("S3", "   \n\n"), new TextPiece("S4", sentences("Delta", 25)));
+        List<TextChunk> whole = sectioned(pieces, DEFAULTS);
+        List<TextPiece> split = new ArrayList<>();
+        for (TextPiece piece : pieces) {
+            for (int i = 0; i < piece.text().length(); i += 13) {
+                split.add(new TextPiece(piece.section(), piece.text().substring(i, Math.min(piece.text().length(), i + 13))));
+            }
+        }
+        assertThat(sectioned(split, DEFAULTS)).isEqualTo(whole);
+        assertThat(whole).extracting(TextChunk::section).contains(null, "S1", "S4").doesNotContain("S3");
+        assertThat(whole).allSatisfy(chunk -> assertThat(chunk.text()).hasSizeLessThanOrEqualTo(800));
+    }
+
+    @Test
+    void manySectionsKeepTheStateBounded() {
+        TextChunker chunker = new TextChunker(DEFAULTS);
+        int maxBuffered = 0;
+        List<TextChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            chunks.addAll(chunker.feed(new TextPiece("S" + i, "w" + i + " ")));
+            maxBuffered = Math.max(maxBuffered, chunker.bufferedChars());
+        }
+        chunks.addAll(chunker.finish());
+        assertThat(maxBuffered).isLessThanOrEqualTo(800);
+        assertThat(chunks).hasSizeGreaterThan(1000).allSatisfy(chunk -> assertThat(chunk.text()).startsWith("w"));
+        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.section()).isEqualTo("S" + chunk.text().split("\\s+")[0].substring(1)));
+    }
+
+    @Test
+    void theSectionIsEmbeddedWithTheTextOnlyWhenSetTo() {
+        TextChunk chunk = new TextChunk(3, "Guide > Install", "Run the installer.");
+        assertThat(DEFAULTS.sectionInEmbedding()).isFalse();
+        assertThat(DEFAULTS.embedded(chunk)).isEqualTo("Run the installer.");
+        ChunkingProperties withSection = new ChunkingProperties(800, 100, true);
+        assertThat(withSection.embedded(chunk)).isEqualTo("Guide > Install\n\nRun the installer.");
+        assertThat(withSection.embedded(new TextChunk(0, null, "No heading."))).isEqualTo("No heading.");
     }
 
     @Test
@@ -196,6 +271,14 @@ class TextChunkerTest {
     }
 
     private static List<TextChunk> chunks(List<String> pieces, ChunkingProperties properties) {
+        List<TextChunk> chunks = new ArrayList<>();
+        TextChunker.chunk(Flux.fromIterable(pieces).map(TextPiece::of), properties).as(StepVerifier::create)
+                .thenConsumeWhile(chunks::add)
+                .verifyComplete();
+        return chunks;
+    }
+
+    private static List<TextChunk> sectioned(List<TextPiece> pieces, ChunkingProperties properties) {
         List<TextChunk> chunks = new ArrayList<>();
         TextChunker.chunk(Flux.fromIterable(pieces), properties).as(StepVerifier::create)
                 .thenConsumeWhile(chunks::add)

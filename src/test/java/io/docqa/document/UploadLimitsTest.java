@@ -2,6 +2,7 @@ package io.docqa.document;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -21,11 +22,13 @@ class UploadLimitsTest extends IntegrationTest {
     @Test
     void aFileOverTheLimitIsA413AndLeavesNoDocument() {
         Account owner = api.signup("Too large");
+        // One sentence, then spaces: the megabyte read before the limit makes one chunk, not 1,300 to embed. Until
+        // ingestion reads ahead of the embedder (issue 10), prose over the limit is refused only after its first
+        // megabyte was embedded, which took over 60 s on a loaded machine.
         byte[] big = new byte[1_200_000];
-        Arrays.fill(big, (byte) 'a');
-        for (int i = 80; i < big.length; i += 81) {
-            big[i] = ' ';
-        }
+        Arrays.fill(big, (byte) ' ');
+        byte[] sentence = "The refund policy allows returns within thirty days.".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(sentence, 0, big, 0, sentence.length);
         upload(owner, new NamedBytes("big.txt", big))
                 .expectStatus().isEqualTo(413)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -2,7 +2,6 @@ package io.docqa.e2e;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -143,18 +142,24 @@ final class ChatPage {
     }
 
     /**
-     * Samples the newest answer's length every {@code every} while it streams, until it is no longer streaming;
-     * returns the lengths seen, in order. Brackets are not counted: a complete "[1]" becomes a button showing "1".
+     * Records the newest answer's length each time the message list changes, from now on; brackets are not counted:
+     * a complete "[1]" becomes a button showing "1". One record per mutation batch, so tokens that arrive in separate
+     * network reads are seen separately.
      */
-    List<Integer> sampleAnswerWhileStreaming(Duration every, Duration atMost) {
-        List<Integer> lengths = new ArrayList<>();
-        long end = System.nanoTime() + atMost.toNanos();
-        waitFor(d -> "streaming".equals(answerState()) || !answerText().isEmpty());
-        while (System.nanoTime() < end && "streaming".equals(answerState())) {
-            lengths.add(answerText().replaceAll("[\\[\\]]", "").length());
-            sleep(every);
-        }
-        return lengths;
+    void recordAnswerLengths() {
+        script("""
+                window.__answerLengths = [];
+                new MutationObserver(() => {
+                  const all = document.querySelectorAll('[data-testid=message][data-role=assistant] [data-testid=answer-text]');
+                  if (all.length) window.__answerLengths.push(all[all.length - 1].textContent.replace(/[\\[\\]]/g, '').length);
+                }).observe(document.getElementById('messages'), { subtree: true, childList: true, characterData: true });
+                """);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Integer> answerLengths() {
+        List<Object> lengths = (List<Object>) script("return window.__answerLengths || [];");
+        return lengths.stream().map(length -> (int) number(length)).toList();
     }
 
     void awaitAnswerState(String state) {
@@ -173,6 +178,38 @@ final class ChatPage {
         return lastAnswer().findElements(By.cssSelector("[data-testid=source]"));
     }
 
+    /**
+     * Makes the next answer's first source carry {@code section}, as the service sends it for documents with headings:
+     * the page's own {@code fetch} is wrapped once, and the {@code sources} event of the answer rewritten.
+     */
+    void giveTheNextFirstSourceTheSection(String section) {
+        script("""
+                const section = arguments[0];
+                const realFetch = window.fetch;
+                window.fetch = async (input, init) => {
+                  const response = await realFetch(input, init);
+                  if (!String(input).endsWith('/api/v1/chat')) {
+                    return response;
+                  }
+                  window.fetch = realFetch;
+                  const body = (await response.text()).replace(/(event: ?sources\\r?\\ndata: ?)(.*)/, (all, head, json) => {
+                    const data = JSON.parse(json);
+                    data.sources[0].section = section;
+                    return head + JSON.stringify(data);
+                  });
+                  return new Response(body, { status: response.status, headers: response.headers });
+                };
+                """, section);
+    }
+
+    /** For each source of the newest answer, the heading path it shows, or null where it shows none. */
+    List<String> sourceSections() {
+        return sources().stream().map(source -> {
+            List<WebElement> section = source.findElements(By.cssSelector("[data-testid=source-section]"));
+            return section.isEmpty() ? null : section.get(0).getText().replaceFirst("^\\s*— ", "");
+        }).toList();
+    }
+
     String answerStatus() {
         return lastAnswer().findElement(By.cssSelector("[data-testid=answer-status]")).getText();
     }
@@ -182,6 +219,10 @@ final class ChatPage {
         citation.click();
         WebElement dialog = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("passage-dialog")));
         return dialog.findElement(By.id("passage-title")).getText() + "\n" + dialog.findElement(By.id("passage-text")).getText();
+    }
+
+    String passageMeta() {
+        return driver.findElement(By.id("passage-meta")).getText();
     }
 
     void closePassage() {
@@ -231,15 +272,5 @@ final class ChatPage {
 
     private static long number(Object value) {
         return value instanceof Number n ? n.longValue() : -1;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -16,6 +16,9 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.chromadb.ChromaDBContainer;
 
@@ -101,25 +104,24 @@ public final class ChromaServer {
     private static void awaitHeartbeat(String url, Duration timeout, Backend backend) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest heartbeat = HttpRequest.newBuilder(URI.create(url + "/api/v2/heartbeat")).timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (client.send(heartbeat, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            if (backend != null && !backend.alive()) {
-                throw new IllegalStateException("Chroma exited while starting. " + backend.diagnostics());
-            }
-            sleep(Duration.ofMillis(250));
+        try {
+            Awaitility.await("Chroma at " + url).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .failFast(() -> backend != null && !backend.alive())
+                    .until(() -> answers(client, heartbeat));
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException("Chroma exited while starting. " + backend.diagnostics(), e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Chroma at " + url + " did not answer within " + timeout.toSeconds() + " s. "
+                    + (backend == null ? "" : backend.diagnostics()), e);
         }
-        throw new IllegalStateException("Chroma at " + url + " did not answer within " + timeout.toSeconds() + " s. "
-                + (backend == null ? "" : backend.diagnostics()));
+    }
+
+    private static boolean answers(HttpClient client, HttpRequest heartbeat) throws InterruptedException {
+        try {
+            return client.send(heartbeat, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not up yet
+        }
     }
 
     private static int freePort() {
@@ -127,15 +129,6 @@ public final class ChromaServer {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.docqa.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -178,7 +179,7 @@ class FakeOllamaTest {
     void seesTheClientLeaveBeforeTheFirstToken() throws Exception {
         fake.firstTokenDelay(Duration.ofSeconds(30));
         try (Socket socket = openChat()) {
-            waitFor(() -> fake.requests().size() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> fake.requests().size() == 1);
         }
 
         assertThat(fake.awaitClientDisconnect(Duration.ofSeconds(1))).isTrue();
@@ -192,6 +193,7 @@ class FakeOllamaTest {
             do {
                 line = reader.readLine();
             } while (line != null && !line.equals("0"));
+            assertThat(line).as("the last chunk of a complete answer").isEqualTo("0");
         }
 
         assertThat(fake.awaitClientDisconnect(Duration.ofMillis(300))).isFalse();
@@ -219,13 +221,5 @@ class FakeOllamaTest {
         return HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/api/chat"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 }

@@ -18,6 +18,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class IntegrationTest {
 
+    /** The bearer token that {@code /actuator/prometheus} asks for in these tests. */
+    protected static final String SCRAPE_TOKEN = "test-scrape-token";
+
+    /** The one browser origin besides its own that the service under test lets call its API. */
+    protected static final String ALLOWED_ORIGIN = "https://app.example.test";
+
     /** One fake model server for the whole run; tests that script it reset it first. */
     protected static final FakeOllama OLLAMA = FakeOllama.start();
 
@@ -40,6 +46,7 @@ public abstract class IntegrationTest {
         registry.add("spring.flyway.user", database::user);
         registry.add("spring.flyway.password", database::password);
         registry.add("docqa.chroma.url", () -> ChromaServer.get().url());
+        registry.add("docqa.chroma.timeout", () -> "30s"); // a Chroma starved of CPU is slow, not away
         registry.add("docqa.ollama.base-url", () -> OLLAMA.baseUrl());
         registry.add("docqa.ollama.first-token-timeout", () -> "3s");
         registry.add("docqa.ollama.stall-timeout", () -> "2s");
@@ -49,6 +56,8 @@ public abstract class IntegrationTest {
         registry.add("docqa.chat.max-concurrent-generations", () -> "2");
         registry.add("docqa.chat.max-queued-generations", () -> "2");
         registry.add("docqa.chat.keep-alive-interval", () -> "1s");
+        registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
+        registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
     }
 
     @BeforeEach

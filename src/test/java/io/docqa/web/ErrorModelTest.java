@@ -1,5 +1,13 @@
 package io.docqa.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -57,6 +65,62 @@ class ErrorModelTest extends IntegrationTest {
         http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .exchange()
                 .expectStatus().isBadRequest();
+    }
+
+    @Test
+    void controlCharactersAndUnpairedSurrogatesAreA400NotADatabaseError() {
+        http.post().uri("/api/v1/auth/signup").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"tenant_name\":\"Acme\\u0000\",\"email\":\"nul\\u0000@example.test\",\"password\":\"correct horse battery\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[?(@.field == 'tenant_name')]").exists()
+                .jsonPath("$.errors[?(@.field == 'email')]").exists();
+        Account account = api.signup("Control characters");
+        http.post().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, account.bearer()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":\"ci\\u0007\",\"role\":\"viewer\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("name");
+        for (String question : new String[] { "why\\u0000?", "lone \\ud800 surrogate", "\\udc00" }) {
+            http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, account.bearer()).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"question\":\"" + question + "\"}")
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("question");
+        }
+        http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, account.bearer()).accept(MediaType.APPLICATION_JSON)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"question\":\"tabs\\tand\\nnew lines are fine, and so is \\ud83d\\ude00?\"}")
+                .exchange()
+                .expectStatus().isOk();
+    }
+
+    /** Sent with the JDK's client: WebTestClient refuses to send headers it cannot parse. */
+    @Test
+    void unparsableMediaTypesAndCharsetsAreA400() throws Exception {
+        String login = "{\"email\":\"a@b.test\",\"password\":\"whatever1\"}";
+        for (String contentType : new String[] { "application/json; charset=ebcdic", "application/json; charset=\"\"", "???" }) {
+            expectMalformed(raw("/api/v1/auth/login", Map.of("Content-Type", contentType), login));
+        }
+        Account account = api.signup("Bad accept");
+        expectMalformed(raw("/api/v1/chat", Map.of("Content-Type", "application/json", "Accept", "???",
+                "Authorization", account.bearer()), "{\"question\":\"anything?\"}"));
+    }
+
+    private HttpResponse<String> raw(String path, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expectMalformed(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(response.body()).contains("\"code\":\"malformed_request\"");
     }
 
     @Test

@@ -1,0 +1,1 @@
+alter table document_chunks add column section text;
