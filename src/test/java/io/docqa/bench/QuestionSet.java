@@ -12,13 +12,17 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The questions of {@link RetrievalBenchmark}, all known to be answered by one page (or, for a few index entries, two)
  * without asking a model: drawn at random with a fixed seed from the corpus's headings, API definitions and index
- * entries, a few per page in turn so that long pages do not dominate; follow-up pairs; off-topic questions.
+ * entries, a few per page in turn so that long pages do not dominate; follow-up pairs; off-topic questions and near
+ * misses. A question
+ * about a section names the page's subject, as a user would ("... in json?"): a heading alone ("General rules") is
+ * often no question at all.
  */
-record QuestionSet(List<Question> inCorpus, List<FollowUp> followUps, List<String> offTopic) {
+record QuestionSet(List<Question> inCorpus, List<FollowUp> followUps, List<String> offTopic, List<String> nearMisses) {
 
     /** {@code pages}: the corpus pages ({@code library/json.html}) that answer it. */
     record Question(String text, String kind, Set<String> pages) {
@@ -42,12 +46,19 @@ record QuestionSet(List<Question> inCorpus, List<FollowUp> followUps, List<Strin
         List<PageOutline> outlines = corpus.pages().stream().map(PageOutline::read).toList();
         Set<String> corpusPages = corpus.pages().stream().map(RetrievalCorpus.Page::name).collect(Collectors.toSet());
 
-        Map<String, Long> headingCounts = outlines.stream().flatMap(outline -> outline.headings().stream())
+        Map<String, Long> headingCounts = outlines.stream()
+                .flatMap(outline -> Stream.concat(Stream.of(outline.title()), outline.headings().stream()))
                 .collect(Collectors.groupingBy(QuestionSet::normalized, Collectors.counting()));
-        Map<String, List<Question>> headings = perPage(outlines, outline -> outline.headings().stream()
-                .filter(heading -> usable(heading, headingCounts))
-                .map(heading -> new Question(wording.heading(heading), "heading", Set.of(outline.page().name())))
-                .toList());
+        Map<String, List<Question>> headings = perPage(outlines, outline -> {
+            List<Question> page = new ArrayList<>();
+            Set<String> pages = Set.of(outline.page().name());
+            if (usable(outline.title(), headingCounts)) {
+                page.add(new Question(wording.title(outline.title()), "heading", pages));
+            }
+            outline.headings().stream().filter(heading -> usable(heading, headingCounts))
+                    .forEach(heading -> page.add(new Question(wording.heading(heading, outline.subject()), "heading", pages)));
+            return page;
+        });
         Map<String, List<Question>> definitions = perPage(outlines, outline -> outline.definitions().stream()
                 .map(definition -> new Question(wording.definition(definition), "definition", Set.of(outline.page().name())))
                 .toList());
@@ -57,7 +68,8 @@ record QuestionSet(List<Question> inCorpus, List<FollowUp> followUps, List<Strin
         inCorpus.addAll(roundRobin(headings, inCorpusCount * 2 / 5, random));
         inCorpus.addAll(roundRobin(definitions, inCorpusCount * 7 / 20, random));
         inCorpus.addAll(roundRobin(index, inCorpusCount - inCorpus.size(), random));
-        return new QuestionSet(inCorpus, followUps(outlines, followUpCount, wording, random), OffTopicQuestions.load());
+        return new QuestionSet(inCorpus, followUps(outlines, followUpCount, wording, random), OffTopicQuestions.offTopic(),
+                OffTopicQuestions.nearMisses());
     }
 
     private static Map<String, List<Question>> indexQuestions(RetrievalCorpus corpus, Set<String> corpusPages,
@@ -132,6 +144,9 @@ record QuestionSet(List<Question> inCorpus, List<FollowUp> followUps, List<Strin
     }
 
     private static boolean usable(String heading, Map<String, Long> counts) {
+        if (heading.isBlank()) {
+            return false;
+        }
         String key = normalized(heading);
         int words = heading.split("\\s+").length;
         boolean oneCommonWord = words == 1 && heading.matches("[A-Za-z][a-z]+");

@@ -2,6 +2,7 @@ package io.docqa.bench;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,22 +21,33 @@ final class QuestionWording {
         this.random = random;
     }
 
-    String heading(String heading) {
-        int dash = heading.indexOf(" — ");
+    /** A question about a whole page, from its title: "json — JSON encoder and decoder", "Classes". */
+    String title(String title) {
+        int dash = title.indexOf(" — ");
         if (dash > 0) {
-            String purpose = lowerCase(heading.substring(dash + 3));
+            String purpose = lowerCase(title.substring(dash + 3));
             return VERBS.contains(purpose.split("\\s+")[0]) ? "Which module can I use to " + purpose + "?"
                     : "Which module provides " + purpose + "?";
         }
+        return topic(title, "");
+    }
+
+    /** A question about a section of a page about {@code subject} ("json", "pip", "Classes"). */
+    String heading(String heading, String subject) {
+        boolean named = subject.isBlank() || heading.toLowerCase(Locale.ROOT).contains(subject.toLowerCase(Locale.ROOT));
+        return topic(heading, named ? "" : " in " + lowerCase(subject));
+    }
+
+    private String topic(String heading, String context) {
         String first = heading.split("\\s+")[0];
         if (first.matches("(?i)how|what|why|when|which|where")) {
-            return heading.endsWith("?") ? heading : heading + "?";
+            return heading.replaceFirst("\\?$", "") + context + "?";
         }
-        String topic = lowerCase(heading);
+        String topic = lowerCase(heading) + context;
         if (first.matches("[A-Z][a-z]+ing")) {
             return pick("How do I go about " + topic + "?", "Explain " + topic + ".");
         }
-        String be = topic.matches(".*[a-z][^s]s") ? "What are " : "What is ";
+        String be = lowerCase(heading).matches(".*[a-z][^s]s") ? "What are " : "What is ";
         return pick(be + topic + "?", "Explain " + topic + ".", "What should I know about " + topic + "?",
                 "Tell me about " + topic + ".");
     }

@@ -35,15 +35,12 @@ public final class RetrievalBenchmark {
         QuestionSet questions = QuestionSet.build(corpus, options.seed(), options.questions(), options.followUps());
         Map<String, String> formats = corpus.pages().stream().collect(Collectors.toMap(RetrievalCorpus.Page::name,
                 page -> extension(page.upload())));
-        System.out.printf("corpus: %d files, %.1f MB (%s); %d in-corpus questions (%s), %d off-topic, %d follow-up pairs%n",
-                corpus.pages().size(), corpus.bytes() / 1e6, count(formats.values()), questions.inCorpus().size(),
-                count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()), questions.offTopic().size(),
-                questions.followUps().size());
+        System.out.printf("corpus: %d files, %.1f MB (%s); %d in-corpus questions (%s), %d off-topic, %d near misses,"
+                        + " %d follow-up pairs%n", corpus.pages().size(), corpus.bytes() / 1e6, count(formats.values()),
+                questions.inCorpus().size(), count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()),
+                questions.offTopic().size(), questions.nearMisses().size(), questions.followUps().size());
         if (options.listQuestions()) {
-            questions.inCorpus().forEach(question -> System.out.println(question.kind() + "\t" + question.text() + "\t" + question.pages()));
-            questions.followUps().forEach(pair -> System.out.println(pair.followUp().kind() + "\t" + pair.first().text() + " / "
-                    + pair.followUp().text() + "\t" + pair.followUp().pages()));
-            questions.offTopic().forEach(question -> System.out.println("off-topic\t" + question));
+            list(questions);
             return;
         }
 
@@ -59,11 +56,7 @@ public final class RetrievalBenchmark {
                     if (documentIds.isEmpty()) {
                         token = api.signup("retrieval benchmark", email);
                         long chunks = upload(api, token, corpus, documentIds);
-                        report = new RetrievalReport(String.format("%d files, %.1f MB, %d chunks; %d in-corpus questions,"
-                                        + " %d off-topic, %d follow-up pairs; top_k %d; seed %d; settings %s",
-                                corpus.pages().size(), corpus.bytes() / 1e6, chunks, questions.inCorpus().size(),
-                                questions.offTopic().size(), questions.followUps().size(), RetrievalEvaluator.TOP_K,
-                                options.seed(), options.settings()),
+                        report = new RetrievalReport(header(corpus, chunks, questions, options),
                                 setup(corpus, formats, chunks, questions, options));
                     } else {
                         token = api.login(email);
@@ -81,6 +74,21 @@ public final class RetrievalBenchmark {
         report.print();
         report.writeSummary(dir.resolve("retrieval.json"));
         System.exit(0);
+    }
+
+    private static void list(QuestionSet questions) {
+        questions.inCorpus().forEach(question -> System.out.println(question.kind() + "\t" + question.text() + "\t" + question.pages()));
+        questions.followUps().forEach(pair -> System.out.println(pair.followUp().kind() + "\t" + pair.first().text() + " / "
+                + pair.followUp().text() + "\t" + pair.followUp().pages()));
+        questions.offTopic().forEach(question -> System.out.println("off-topic\t" + question));
+        questions.nearMisses().forEach(question -> System.out.println("near miss\t" + question));
+    }
+
+    private static String header(RetrievalCorpus corpus, long chunks, QuestionSet questions, Options options) {
+        return String.format("%d files, %.1f MB, %d chunks; %d in-corpus questions, %d off-topic, %d near misses,"
+                        + " %d follow-up pairs; top_k %d; seed %d; settings %s", corpus.pages().size(), corpus.bytes() / 1e6,
+                chunks, questions.inCorpus().size(), questions.offTopic().size(), questions.nearMisses().size(),
+                questions.followUps().size(), RetrievalEvaluator.TOP_K, options.seed(), options.settings());
     }
 
     private static ServiceProcess start(String mode, FakeOllama ollama, Options options) {
@@ -112,7 +120,8 @@ public final class RetrievalBenchmark {
                 "formats", count(formats.values())));
         setup.put("questions", Map.of("in_corpus", questions.inCorpus().size(),
                 "in_corpus_by_kind", count(questions.inCorpus().stream().map(QuestionSet.Question::kind).toList()),
-                "off_topic", questions.offTopic().size(), "follow_ups", questions.followUps().size()));
+                "off_topic", questions.offTopic().size(), "near_misses", questions.nearMisses().size(),
+                "follow_ups", questions.followUps().size()));
         setup.put("top_k", RetrievalEvaluator.TOP_K);
         setup.put("seed", options.seed());
         setup.put("settings", options.settings());

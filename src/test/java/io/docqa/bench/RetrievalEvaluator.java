@@ -25,7 +25,8 @@ final class RetrievalEvaluator {
             double topScore, String topPage, int rawRank, double rawTopScore) {
     }
 
-    record Results(List<Outcome> inCorpus, List<Outcome> offTopic, List<Outcome> followUps, List<Outcome> followUpsAlone) {
+    record Results(List<Outcome> inCorpus, List<Outcome> offTopic, List<Outcome> nearMisses, List<Outcome> followUps,
+            List<Outcome> followUpsAlone) {
     }
 
     private final BenchApi api;
@@ -50,6 +51,10 @@ final class RetrievalEvaluator {
         for (String text : questions.offTopic()) {
             offTopic.add(ask(new QuestionSet.Question(text, "off-topic", Set.of()), null, null));
         }
+        List<Outcome> nearMisses = new ArrayList<>();
+        for (String text : questions.nearMisses()) {
+            nearMisses.add(ask(new QuestionSet.Question(text, "near miss", Set.of()), null, null));
+        }
         List<Outcome> followUps = new ArrayList<>();
         List<Outcome> alone = new ArrayList<>();
         for (QuestionSet.FollowUp pair : questions.followUps()) {
@@ -58,7 +63,7 @@ final class RetrievalEvaluator {
             followUps.add(ask(pair.followUp(), conversation, rawConversation));
             alone.add(ask(pair.followUp(), null, null));
         }
-        return new Results(inCorpus, offTopic, followUps, alone);
+        return new Results(inCorpus, offTopic, nearMisses, followUps, alone);
     }
 
     /** Asked as a user would, in {@code conversation}, and with {@code min_score} 0 in {@code rawConversation}. */

@@ -15,9 +15,10 @@ import io.docqa.bench.RetrievalEvaluator.Outcome;
  * {@code hit4ByKind} and {@code hit4ByFormat} split hit@4 by where the question came from and the right page's format.
  */
 record RetrievalMetrics(String mode, int inCorpus, double hit1, double hit4, double mrr10, int offTopic,
-        int offTopicRefused, int inCorpusRefused, int followUps, double followUpHit4, double followUpAloneHit4,
-        double rankingHit1, double rankingHit4, double rankingMrr10, Map<String, Double> hit4ByKind,
-        Map<String, Double> hit4ByFormat, ScoreDistribution inCorpusTopScores, ScoreDistribution offTopicTopScores) {
+        int offTopicRefused, int inCorpusRefused, int nearMisses, int nearMissesRefused, int followUps, double followUpHit4,
+        double followUpAloneHit4, double rankingHit1, double rankingHit4, double rankingMrr10, Map<String, Double> hit4ByKind,
+        Map<String, Double> hit4ByFormat, ScoreDistribution inCorpusTopScores, ScoreDistribution offTopicTopScores,
+        ScoreDistribution nearMissTopScores) {
 
     static RetrievalMetrics of(String mode, RetrievalEvaluator.Results results, Function<String, String> formatOfPage) {
         List<Outcome> in = results.inCorpus();
@@ -25,6 +26,7 @@ record RetrievalMetrics(String mode, int inCorpus, double hit1, double hit4, dou
                 share(in, outcome -> hit(outcome.rank(), 1)), share(in, outcome -> hit(outcome.rank(), 4)), mrr(in, Outcome::rank),
                 results.offTopic().size(), (int) results.offTopic().stream().filter(Outcome::refused).count(),
                 (int) in.stream().filter(Outcome::refused).count(),
+                results.nearMisses().size(), (int) results.nearMisses().stream().filter(Outcome::refused).count(),
                 results.followUps().size(), share(results.followUps(), outcome -> hit(outcome.rank(), 4)),
                 share(results.followUpsAlone(), outcome -> hit(outcome.rank(), 4)),
                 share(in, outcome -> hit(outcome.rawRank(), 1)), share(in, outcome -> hit(outcome.rawRank(), 4)),
@@ -32,7 +34,8 @@ record RetrievalMetrics(String mode, int inCorpus, double hit1, double hit4, dou
                 hit4By(in, Outcome::kind),
                 hit4By(in, outcome -> formatOfPage.apply(outcome.pages().iterator().next())),
                 ScoreDistribution.of(in.stream().mapToDouble(Outcome::rawTopScore)),
-                ScoreDistribution.of(results.offTopic().stream().mapToDouble(Outcome::rawTopScore)));
+                ScoreDistribution.of(results.offTopic().stream().mapToDouble(Outcome::rawTopScore)),
+                ScoreDistribution.of(results.nearMisses().stream().mapToDouble(Outcome::rawTopScore)));
     }
 
     double offTopicRefusedShare() {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,6 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class RetrievalReport {
 
     private static final double[] IN_CORPUS_FLOORS = { 0.01, 0.03, 0.05, 0.10 };
+    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
     private final String header;
     private final List<RetrievalMetrics> modes = new ArrayList<>();
@@ -43,25 +46,30 @@ final class RetrievalReport {
                     fraction(m.offTopicRefused(), m.offTopic()), fraction(m.inCorpusRefused(), m.inCorpus()),
                     m.followUpHit4(), m.followUpAloneHit4());
         }
+        for (RetrievalMetrics m : modes) {
+            System.out.printf("%-8s near misses (programming, not Python) refused: %s%n", m.mode(),
+                    fraction(m.nearMissesRefused(), m.nearMisses()));
+        }
         System.out.println();
         System.out.println("the ranking alone (the same questions with min_score 0, nothing refused unless the service still refuses):");
         for (RetrievalMetrics m : modes) {
             System.out.printf("%-8s %6.3f %6.3f %7.3f   hit@4 by question %s, by format %s%n", m.mode(), m.rankingHit1(),
-                    m.rankingHit4(), m.rankingMrr10(), m.hit4ByKind(), m.hit4ByFormat());
+                    m.rankingHit4(), m.rankingMrr10(), rounded(m.hit4ByKind()), rounded(m.hit4ByFormat()));
         }
         System.out.println();
         System.out.println("top-1 scores with min_score 0:");
         for (RetrievalMetrics m : modes) {
             System.out.printf("%-8s in-corpus  %s%n", m.mode(), m.inCorpusTopScores());
             System.out.printf("%-8s off-topic  %s%n", "", m.offTopicTopScores());
+            System.out.printf("%-8s near miss  %s%n", "", m.nearMissTopScores());
             StringBuilder floors = new StringBuilder();
             for (double share : IN_CORPUS_FLOORS) {
                 double floor = quantile(m.inCorpusTopScores(), share);
-                floors.append(String.format("  %.0f %% -> %.3f lets %.0f %% through;", share * 100, floor,
-                        100 * m.offTopicTopScores().shareAtLeast(floor)));
+                floors.append(String.format("  %.0f %% -> %.3f lets %.0f %% / %.0f %% through;", share * 100, floor,
+                        100 * m.offTopicTopScores().shareAtLeast(floor), 100 * m.nearMissTopScores().shareAtLeast(floor)));
             }
-            System.out.printf("%-8s a floor on the top-1 score refusing x %% of in-corpus questions, and the off-topic"
-                    + " ones it lets through:%s%n", "", floors);
+            System.out.printf("%-8s a floor on the top-1 score refusing x %% of in-corpus questions, and the off-topic /"
+                    + " near-miss ones it lets through:%s%n", "", floors);
         }
     }
 
@@ -79,16 +87,19 @@ final class RetrievalReport {
             row.put("in_corpus_wrongly_refused", number(m.inCorpusRefusedShare()));
             row.put("in_corpus_wrongly_refused_count", m.inCorpusRefused());
             row.put("in_corpus_questions", m.inCorpus());
+            row.put("near_misses_refused_count", m.nearMissesRefused());
+            row.put("near_misses", m.nearMisses());
             row.put("follow_up_hit_at_4", number(m.followUpHit4()));
             row.put("follow_up_asked_alone_hit_at_4", number(m.followUpAloneHit4()));
             row.put("follow_ups", m.followUps());
             row.put("ranking_hit_at_1", number(m.rankingHit1()));
             row.put("ranking_hit_at_4", number(m.rankingHit4()));
             row.put("ranking_mrr_at_10", number(m.rankingMrr10()));
-            row.put("hit_at_4_by_question_kind", m.hit4ByKind());
-            row.put("hit_at_4_by_format", m.hit4ByFormat());
+            row.put("hit_at_4_by_question_kind", rounded(m.hit4ByKind()));
+            row.put("hit_at_4_by_format", rounded(m.hit4ByFormat()));
             row.put("in_corpus_top_scores", distribution(m.inCorpusTopScores()));
             row.put("off_topic_top_scores", distribution(m.offTopicTopScores()));
+            row.put("near_miss_top_scores", distribution(m.nearMissTopScores()));
             rows.add(row);
         }
         summary.put("modes", rows);
@@ -121,6 +132,12 @@ final class RetrievalReport {
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(share * sorted.length))];
     }
 
+    private static Map<String, Double> rounded(Map<String, Double> shares) {
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        shares.forEach((key, value) -> rounded.put(key, number(value)));
+        return rounded;
+    }
+
     private static String fraction(int part, int whole) {
         return String.format("%d/%d %5.1f %%", part, whole, whole == 0 ? Double.NaN : 100.0 * part / whole);
     }
@@ -132,7 +149,7 @@ final class RetrievalReport {
     private static void write(Path file, Object value) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(value));
+            Files.writeString(file, JSON.writeValueAsString(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

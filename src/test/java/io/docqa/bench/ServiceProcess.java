@@ -77,7 +77,7 @@ final class ServiceProcess implements AutoCloseable {
             Process process = builder.start();
             ServiceProcess service = new ServiceProcess(process, "http://127.0.0.1:" + port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::close));
-            service.awaitReady(Duration.ofSeconds(120));
+            service.awaitReady(Duration.ofMinutes(5)); // a loaded 2-core machine takes over 2 minutes
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
