@@ -43,7 +43,7 @@ class IngestionFailureTest extends IntegrationTest {
             events = http.post().uri("/api/v1/documents")
                     .header(HttpHeaders.AUTHORIZATION, owner.bearer())
                     .accept(MediaType.TEXT_EVENT_STREAM)
-                    .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text("doomed.txt", Uploads.prose("outages", 400)))))
+                    .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text("doomed.txt", Uploads.prose("outages", 2000)))))
                     .exchange()
                     .expectStatus().isOk()
                     .returnResult(new ParameterizedTypeReference<ServerSentEvent<JsonNode>>() { })
