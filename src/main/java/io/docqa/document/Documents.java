@@ -75,6 +75,11 @@ class Documents implements TenantUsage {
                 .onErrorResume(org.springframework.dao.DataIntegrityViolationException.class, e -> Mono.empty());
     }
 
+    /** PostgreSQL's statistics of the chunk rows (keyword search reads how common each word is from them). */
+    Mono<Void> refreshWordStatistics() {
+        return db.sql("analyze document_chunks").then();
+    }
+
     /** A failed document keeps no chunks: its rows go, and it counts none. */
     Mono<Document> fail(TenantId tenant, UUID id, String error, boolean vectorsPendingRemoval) {
         return db.sql("with gone as (delete from document_chunks where document_id = :id and tenant_id = :tenant) "
