@@ -90,7 +90,7 @@ final class ContentSniffer {
     }
 
     private static DocumentKind family(DocumentKind kind) {
-        return kind.wholeFile() ? kind : DocumentKind.TEXT;
+        return kind.binary() ? kind : DocumentKind.TEXT;
     }
 
     private static void checkBytes(DocumentKind kind, String filename, byte[] prefix) {

@@ -10,11 +10,11 @@ enum DocumentKind {
     DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", true);
 
     private final String contentType;
-    private final boolean wholeFile;
+    private final boolean binary;
 
-    DocumentKind(String contentType, boolean wholeFile) {
+    DocumentKind(String contentType, boolean binary) {
         this.contentType = contentType;
-        this.wholeFile = wholeFile;
+        this.binary = binary;
     }
 
     String contentType() {
@@ -22,7 +22,7 @@ enum DocumentKind {
     }
 
     /** Whether the format is a binary container (its bytes are not text) rather than a kind of text. */
-    boolean wholeFile() {
-        return wholeFile;
+    boolean binary() {
+        return binary;
     }
 }
