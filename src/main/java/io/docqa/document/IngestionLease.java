@@ -1,6 +1,7 @@
 package io.docqa.document;
 
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.docqa.tenant.TenantId;
 import io.docqa.web.ApiException;
@@ -19,7 +20,7 @@ final class IngestionLease {
     private final Document document;
     private final Sinks.One<ApiException> lost = Sinks.one();
     private final Sinks.Empty<Void> released = Sinks.empty();
-    private volatile boolean progressed;
+    private final AtomicBoolean progressed = new AtomicBoolean();
     private volatile long expiresAtNanos;
     private volatile ApiException failure;
 
@@ -43,14 +44,12 @@ final class IngestionLease {
 
     /** Bytes were read, text parsed or chunks embedded. */
     void progressed() {
-        progressed = true;
+        progressed.set(true);
     }
 
     /** Whether there was progress since the last call. */
     boolean takeProgress() {
-        boolean was = progressed;
-        progressed = false;
-        return was;
+        return progressed.getAndSet(false);
     }
 
     void renewedUntil(long nanos) {
@@ -80,7 +79,7 @@ final class IngestionLease {
 
     /** Passes the items of {@code work}, counting each as progress, and fails the moment the lease is lost. */
     <T> Flux<T> whileHeld(Flux<T> work) {
-        return work.doOnNext(item -> progressed = true)
+        return work.doOnNext(item -> progressed.set(true))
                 .takeUntilOther(lost.asMono())
                 .concatWith(check().then(Mono.empty()));
     }

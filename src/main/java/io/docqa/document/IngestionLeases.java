@@ -41,6 +41,9 @@ public class IngestionLeases implements SmartLifecycle {
     IngestionLeases(Documents documents, DocumentProperties properties) {
         this.documents = documents;
         this.lease = properties.ingestionLease();
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("docqa.documents.ingestion-lease must be at least 1s, not " + lease);
+        }
     }
 
     String instance() {
@@ -101,7 +104,7 @@ public class IngestionLeases implements SmartLifecycle {
 
     Mono<Void> beat() {
         long startedAt = System.nanoTime();
-        List<IngestionLease> progressed = held.values().stream().filter(IngestionLease::takeProgress).toList();
+        List<IngestionLease> progressed = held.values().stream().filter(each -> !each.isLost() && each.takeProgress()).toList();
         Mono<Set<UUID>> renewed = progressed.isEmpty() ? Mono.just(Set.of())
                 : documents.renewLeases(instance, progressed.stream().map(IngestionLease::tenant).toList(),
                         progressed.stream().map(IngestionLease::documentId).toList(), lease).collect(java.util.stream.Collectors.toSet());
