@@ -64,8 +64,14 @@ final class MultipartUpload {
                         : Mono.empty()));
     }
 
+    /** The connection closed or was reset (Reactor may wrap the transport's exception, the codec a decoding one). */
     private static boolean connectionLost(Throwable error) {
-        return error instanceof AbortedException || AbortedException.isConnectionReset(error);
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof AbortedException || AbortedException.isConnectionReset(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Mono<Void> discard(Flux<PartEvent> events) {

@@ -10,6 +10,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
+import org.springframework.http.client.ReactorResourceFactory;
 import io.docqa.DocqaApplication;
 
 /**
@@ -37,7 +38,20 @@ public final class ServiceInstance implements AutoCloseable {
         properties.putAll(settings);
         List<String> arguments = new ArrayList<>();
         properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
-        return new ServiceInstance(new SpringApplicationBuilder(DocqaApplication.class).run(arguments.toArray(String[]::new)));
+        return new ServiceInstance(new SpringApplicationBuilder(DocqaApplication.class)
+                .initializers(context -> context.getBeanFactory().registerSingleton("reactorResourceFactory", ownNettyResources()))
+                .run(arguments.toArray(String[]::new)));
+    }
+
+    /**
+     * Event loops and connections of its own: with Reactor Netty's global ones (Boot's default), closing this
+     * instance would dispose of those of every other context in the JVM, the one the other tests share included.
+     */
+    private static ReactorResourceFactory ownNettyResources() {
+        ReactorResourceFactory resources = new ReactorResourceFactory();
+        resources.setUseGlobalResources(false);
+        resources.afterPropertiesSet();
+        return resources;
     }
 
     public int port() {
