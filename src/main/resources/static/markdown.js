@@ -1,6 +1,6 @@
 // Answers are Markdown. markdown-it (a WebJar that index.html loads) only parses them; the elements are made here from
 // its tokens, from a fixed set of tags and attributes. Raw HTML stays text (html: false), links keep only http(s) and
-// mailto addresses, images show their description, and nothing is ever given to innerHTML.
+// mailto addresses, images show their description, and no string is ever parsed as HTML.
 
 const parser = window.markdownit({ html: false, linkify: false, typographer: false });
 
