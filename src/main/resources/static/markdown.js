@@ -2,7 +2,9 @@
 // its tokens, from a fixed set of tags and attributes. Raw HTML stays text (html: false), links keep only http(s) and
 // mailto addresses, images show their description, and no string is ever parsed as HTML.
 
-const parser = window.markdownit({ html: false, linkify: false, typographer: false });
+const parser = window.markdownit({ html: false, linkify: true, typographer: false });
+// only addresses written out with their scheme become links: "handbook.md" is a file name, not a site in Moldova
+parser.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
 
 const TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead',
   'tbody', 'tr', 'th', 'td', 'em', 'strong', 's', 'code']);

@@ -1,6 +1,7 @@
 package io.docqa.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -171,7 +172,8 @@ class ChatPageE2ETest extends IntegrationTest {
         OLLAMA.answer("Look: <img src=x onerror=\"window.__injected='img'\"> and <scr", "ipt>window.__injected='script'</script> ok.\n\n",
                 "<b>bold?</b> [a link](javascript:window.__injected='link') or [this](JaVaScRiPt:alert(1)) ",
                 "or [that](data:text/html,<script>alert(1)</script>) and ![a picture](https://example.invalid/p.png) [1]\n\n",
-                "<div onclick=\"window.__injected='div'\">[safe](https://example.org/docs)</div>\n")
+                "<div onclick=\"window.__injected='div'\">[safe](https://example.org/docs)</div>\n\n",
+                "More at https://example.org/more, not at handbook.md or javascript:alert(1).\n")
                 .tokenDelay(Duration.ofMillis(10));
         page.ask("What is the aurora procedure?");
         page.awaitAnswerState("done");
@@ -181,10 +183,11 @@ class ChatPageE2ETest extends IntegrationTest {
         }
         assertThat(page.answerText()).contains("Look: <img src=x onerror=\"window.__injected='img'\"> and <script>",
                 "<b>bold?</b>", "[a link](javascript:window.__injected='link')", "a picture", "<div onclick=");
-        assertThat(page.inAnswer("a")).as("only the https link is a link").singleElement().satisfies(link -> {
-            assertThat(link.getDomProperty("href")).isEqualTo("https://example.org/docs");
-            assertThat(link.getDomAttribute("rel")).contains("noopener", "noreferrer");
-        });
+        assertThat(page.inAnswer("a")).as("only the https addresses are links")
+                .extracting(link -> link.getDomProperty("href"), link -> link.getText(), link -> link.getDomAttribute("rel"))
+                .containsExactly(tuple("https://example.org/docs", "safe", "noopener noreferrer nofollow"),
+                        tuple("https://example.org/more", "https://example.org/more", "noopener noreferrer nofollow"));
+        assertThat(page.answerText()).contains("not at handbook.md or javascript:alert(1).");
         assertThat(page.citations()).hasSize(1);
         assertThat(page.script("return window.__injected === undefined;")).as("nothing from the model ran").isEqualTo(true);
         browser.screenshot("14-inert-markup");
