@@ -9,6 +9,8 @@ parser.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
 const TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead',
   'tbody', 'tr', 'th', 'td', 'em', 'strong', 's', 'code']);
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+/** The Markdown each shown block was built from. */
+const sourceOf = new WeakMap();
 
 /**
  * Renders {@code source} into {@code container}, one top-level block (paragraph, list, table…) per child. A block
@@ -22,18 +24,22 @@ export function renderMarkdown(container, source, decorate) {
   const blocks = topLevelBlocks(parser.parse(source, {})).map((tokens, i) => {
     const [begin, end] = tokens[0].map || [0, 0];
     const key = lines.slice(begin, end).join('\n');
-    if (shown[i] && shown[i].dataset.md === key) {
+    if (shown[i] && sourceOf.get(shown[i]) === key) {
       return shown[i];
     }
-    const block = document.createElement('div');
+    const block = element('div', build(tokens, decorate));
     block.className = 'md-block';
-    block.dataset.md = key;
-    block.append(build(tokens, decorate));
+    sourceOf.set(block, key);
     return block;
   });
-  if (blocks.length !== shown.length || blocks.some((block, i) => block !== shown[i])) {
-    container.replaceChildren(...blocks);
-  }
+  blocks.forEach((block, i) => {
+    if (!shown[i]) {
+      container.append(block);
+    } else if (shown[i] !== block) {
+      shown[i].replaceWith(block);
+    }
+  });
+  shown.slice(blocks.length).forEach((block) => block.remove());
 }
 
 function topLevelBlocks(tokens) {

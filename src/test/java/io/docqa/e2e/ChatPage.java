@@ -207,13 +207,20 @@ final class ChatPage {
         return inAnswer(selector).stream().map(WebElement::getText).toList();
     }
 
-    /** Marks the newest answer's first block, so that {@link #firstBlockKept()} can tell whether it was ever replaced. */
+    /** Marks the newest answer's first block, so that {@link #firstBlockKept()} can tell whether it ever left the page. */
     void markFirstBlock() {
-        script(LAST_ANSWER + "window.__firstBlock = answer && answer.firstElementChild;");
+        script(LAST_ANSWER + """
+                const first = window.__firstBlock = answer.firstElementChild;
+                window.__firstBlockRemoved = false;
+                new MutationObserver(records => records.forEach(record => record.removedNodes.forEach(node => {
+                  if (node === first) window.__firstBlockRemoved = true;
+                }))).observe(answer, { childList: true });
+                """);
     }
 
     boolean firstBlockKept() {
-        return (Boolean) script(LAST_ANSWER + "return Boolean(window.__firstBlock) && window.__firstBlock === answer.firstElementChild;");
+        return (Boolean) script(LAST_ANSWER
+                + "return !window.__firstBlockRemoved && Boolean(window.__firstBlock) && window.__firstBlock === answer.firstElementChild;");
     }
 
     /** The number of blocks (paragraphs, lists, tables…) the newest answer shows. */
