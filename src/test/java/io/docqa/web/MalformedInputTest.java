@@ -7,8 +7,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import io.docqa.support.ApiOperations;
@@ -28,9 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 class MalformedInputTest extends IntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int CLIENTS = 6;
 
+    /** Several thousand requests, a few at a time: minutes on a loaded machine. */
     @Test
-    void noBadRequestGetsA5xxOrAnErrorThatIsNotAProblem() {
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void noBadRequestGetsA5xxOrAnErrorThatIsNotAProblem() throws Exception {
         JsonNode description = http.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         List<Operation> operations = new ArrayList<>(ApiOperations.of(description));
@@ -39,6 +47,7 @@ class MalformedInputTest extends IntegrationTest {
         assertThat(operations).as("operations described").hasSizeGreaterThan(20);
 
         RawHttp raw = new RawHttp(port);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         int sent = 0;
@@ -48,17 +57,21 @@ class MalformedInputTest extends IntegrationTest {
                 if (authenticated && (bearer == null || !stillValid(bearer))) {
                     bearer = api.signup("Malformed input").bearer();
                 }
-                for (Request request : new BadRequests(authenticated ? bearer : null).of(operation)) {
-                    Response response = raw.send(request);
+                List<Request> requests = new BadRequests(authenticated ? bearer : null).of(operation);
+                List<Future<Response>> answers = new ArrayList<>();
+                requests.forEach(request -> answers.add(clients.submit(() -> raw.send(request))));
+                for (int i = 0; i < requests.size(); i++) {
+                    Response response = answers.get(i).get();
                     sent++;
                     statuses.merge(response.status(), 1, Integer::sum);
                     String wrong = judge(response);
                     if (wrong != null) {
-                        failures.add(operation + (authenticated ? " (owner) " : " (anonymous) ") + request + " -> " + wrong);
+                        failures.add(operation + (authenticated ? " (owner) " : " (anonymous) ") + requests.get(i) + " -> " + wrong);
                     }
                 }
             }
         }
+        clients.shutdown();
         System.out.printf("Malformed-input suite: %d operations, %d requests, answers by status %s, %d failures%n",
                 operations.size(), sent, statuses, failures.size());
         assertThat(failures).as("bad requests answered with a 5xx or an error that is not problem+json (%d of %d)",
