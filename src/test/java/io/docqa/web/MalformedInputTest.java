@@ -78,6 +78,24 @@ class MalformedInputTest extends IntegrationTest {
                 failures.size(), sent).isEmpty();
     }
 
+    @Test
+    void theJudgeFailsWhatItShould() {
+        String problem = "{\"type\":\"urn:docqa:problem:x\",\"title\":\"Bad Request\",\"status\":400,\"code\":\"x\"}";
+        assertThat(judge(answer(400, "application/problem+json", problem))).isNull();
+        assertThat(judge(answer(200, "application/json", "{}"))).isNull();
+        assertThat(judge(answer(400, null, ""))).as("an empty 400").isNotNull();
+        assertThat(judge(answer(404, "text/html", "<h1>no</h1>"))).isNotNull();
+        assertThat(judge(answer(500, "application/problem+json", problem.replace("400", "500")))).isNotNull();
+        assertThat(judge(answer(401, "application/problem+json", problem))).as("status disagrees with the body").isNotNull();
+        assertThat(judge(answer(400, "application/problem+json", "not json"))).isNotNull();
+        assertThat(judge(answer(200, "text/event-stream", "event:error\ndata:" + problem.replace("400", "503") + "\n\n"))).isNotNull();
+        assertThat(judge(new Response(0, Map.of(), "", "connection reset"))).isNotNull();
+    }
+
+    private static Response answer(int status, String type, String body) {
+        return new Response(status, type == null ? Map.of() : Map.of("content-type", type), body, null);
+    }
+
     private boolean stillValid(String bearer) {
         return http.get().uri("/api/v1/me").header(HttpHeaders.AUTHORIZATION, bearer).exchange()
                 .returnResult(Void.class).getStatus().is2xxSuccessful();
