@@ -18,6 +18,7 @@ import io.docqa.web.PathIds;
 import io.docqa.web.ProblemWriter;
 import io.docqa.web.Problems;
 import io.docqa.web.QueryParams;
+import io.docqa.web.ShutdownDrain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,9 +30,11 @@ class DocumentHandler {
     private final DocumentRemoval removal;
     private final DocumentProperties properties;
     private final JsonArrayStream jsonArrays;
+    private final ShutdownDrain shutdown;
 
     DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties,
-            JsonArrayStream jsonArrays) {
+            JsonArrayStream jsonArrays, ShutdownDrain shutdown) {
+        this.shutdown = shutdown;
         this.ingestion = ingestion;
         this.documents = documents;
         this.removal = removal;
@@ -42,7 +45,7 @@ class DocumentHandler {
     Mono<ServerResponse> upload(ServerRequest request) {
         boolean stream = request.headers().accept().stream().anyMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
         return Caller.of(request).flatMap(caller -> {
-            Flux<IngestionEvent> events = ingestion.ingest(caller, request);
+            Flux<IngestionEvent> events = shutdown.endedAtShutdown(ingestion.ingest(caller, request));
             if (stream) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(asServerSentEvents(request, events), ServerSentEvent.class);
@@ -94,8 +97,8 @@ class DocumentHandler {
         return events.map(event -> event instanceof IngestionEvent.Finished finished
                         ? sse(ids, "document", finished.document())
                         : sse(ids, "progress", event))
-                .onErrorResume(error -> Mono.just(sse(ids, "error",
-                        ProblemWriter.body(Problems.of(error), request.path()))));
+                .onErrorResume(error -> Mono.just(ProblemWriter.event(Problems.of(error), request.path(),
+                        Long.toString(ids.incrementAndGet()))));
     }
 
     private static ServerSentEvent<Object> sse(AtomicLong ids, String name, Object data) {

@@ -66,7 +66,9 @@ class DocumentIngestion {
         }
         AtomicLong files = new AtomicLong();
         AtomicLong parts = new AtomicLong();
-        return request.bodyToFlux(PartEvent.class)
+        Mono<Void> embedderLoaded = embedder.isAvailable()
+                .flatMap(up -> up ? Mono.<Void>empty() : Mono.error(DocumentErrors.embedderUnavailable()));
+        return embedderLoaded.thenMany(request.bodyToFlux(PartEvent.class))
                 .windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, events) -> {
                     if (!first.hasValue()) {

@@ -58,6 +58,7 @@ public abstract class IntegrationTest {
         registry.add("docqa.chat.keep-alive-interval", () -> "1s");
         registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
+        registry.add("docqa.shutdown.drain-period", () -> "0s");
     }
 
     @BeforeEach
