@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 
 import io.docqa.support.FakeOllama;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * SIGTERM to a service with three answers and an upload streaming: it reports not-ready at once, serves on for the
@@ -90,8 +91,17 @@ final class ShutdownFault {
             Files.delete(big);
         }
         try (ServiceProcess again = ServiceProcess.start("faults-shutdown-again", ollama.baseUrl(), List.of("-Xmx512m"), Map.of())) {
-            JsonNode documents = tools.jackson.databind.json.JsonMapper.shared()
-                    .readTree(new FaultDrill.Client(again.baseUrl()).get("/api/v1/documents", token).body());
+            FaultDrill.Client client = new FaultDrill.Client(again.baseUrl());
+            JsonMapper json = JsonMapper.shared();
+            int kept = 0;
+            for (JsonNode conversation : json.readTree(client.get("/api/v1/conversations", token).body()).get("items")) {
+                JsonNode messages = json.readTree(client.get("/api/v1/conversations/" + conversation.get("id").asString(), token)
+                        .body()).get("messages");
+                JsonNode last = messages.get(messages.size() - 1);
+                kept += "assistant".equals(last.get("role").asString()) && last.get("content").asString().contains("word") ? 1 : 0;
+            }
+            report.check("shutdown", "each cut answer is kept in its conversation with what was generated", kept, ANSWERS);
+            JsonNode documents = json.readTree(client.get("/api/v1/documents", token).body());
             for (JsonNode document : documents.get("items")) {
                 if (uploadName.equals(document.get("filename").asString())) {
                     report.note("shutdown", "the cut upload after a restart: status " + document.get("status").asString()
