@@ -11,7 +11,11 @@ import io.docqa.ai.OllamaChat;
 import io.docqa.ai.TenantVectorIndex;
 import reactor.core.publisher.Mono;
 
-/** Readiness covers the vector store, the model server and the in-process embedding model besides PostgreSQL. */
+/**
+ * Readiness covers the vector store, the model server and the in-process embedding model besides PostgreSQL. A model
+ * server that is not required and does not answer is {@code UNKNOWN}: the service still answers (with the passages
+ * found), so it stays ready.
+ */
 @Configuration(proxyBeanMethods = false)
 class DependencyHealth {
 
@@ -22,7 +26,8 @@ class DependencyHealth {
 
     @Bean
     ReactiveHealthIndicator ollamaHealthIndicator(OllamaChat model) {
-        return upWhen(model::isAvailable);
+        return () -> model.isAvailable().map(up -> up ? Health.up().build()
+                : model.required() ? Health.down().build() : Health.unknown().build());
     }
 
     @Bean
