@@ -44,11 +44,12 @@ final class Spool {
 
     private static <T> Flux<T> spooled(Path directory, Flux<DataBuffer> bytes, long maxBytes,
             Function<Path, ? extends Publisher<T>> reader) {
+        Flux<DataBuffer> limited = ByteStreamMeter.limit(bytes, maxBytes);
         return Flux.usingWhen(
                 Mono.fromCallable(() -> Files.createTempFile(directory, "docqa-spool-", ".tmp"))
                         .subscribeOn(Schedulers.boundedElastic())
-                        .onErrorResume(IOException.class, error -> dropped(bytes).then(Mono.error(new SpoolWriteException(error)))),
-                file -> written(ByteStreamMeter.limit(bytes, maxBytes), file)
+                        .onErrorResume(IOException.class, error -> dropped(limited).then(Mono.error(new SpoolWriteException(error)))),
+                file -> written(limited, file)
                         .thenMany(Flux.defer(() -> reader.apply(file))),
                 Spool::delete,
                 (file, error) -> delete(file),
