@@ -28,7 +28,7 @@ public class ShutdownDrain implements SmartLifecycle {
 
     private final Duration drainPeriod;
     private final ApplicationEventPublisher events;
-    private final Sinks.One<Boolean> ended = Sinks.one();
+    private volatile Sinks.One<Boolean> ended = Sinks.one();
     private volatile boolean running;
 
     ShutdownDrain(ShutdownProperties properties, ApplicationEventPublisher events) {
@@ -50,9 +50,22 @@ public class ShutdownDrain implements SmartLifecycle {
                 RETRY_AFTER);
     }
 
+    /** Started again after a stop, streams run until the next stop. */
     @Override
     public void start() {
+        if (!running) {
+            ended = Sinks.one();
+        }
         running = true;
+    }
+
+    /**
+     * Not stopped when a context is only paused (Spring's test context cache pauses the contexts it does not use):
+     * a pause is no shutdown, and the streams of a paused context are not ended.
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 
     /** Without a drain (a plain stop of the context): open streams end at once. */

@@ -56,4 +56,13 @@ class ShutdownDrainTest {
         drain.stop();
         StepVerifier.create(drain.endedAtShutdown(Flux.never())).expectError(ApiException.class).verify(Duration.ofSeconds(1));
     }
+
+    @Test
+    void aContextThatIsPausedOrStartedAgainKeepsItsStreams() {
+        assertThat(drain.isPauseable()).as("Spring's test context cache pauses the contexts it does not use").isFalse();
+        drain.start();
+        drain.stop();
+        drain.start();
+        StepVerifier.create(drain.endedAtShutdown(Flux.just(1, 2))).expectNext(1, 2).verifyComplete();
+    }
 }
