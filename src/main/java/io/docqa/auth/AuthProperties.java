@@ -15,6 +15,12 @@ record AuthProperties(
         @DefaultValue("256") int maxPasswordLength,
         @DefaultValue Login login) {
 
+    AuthProperties {
+        if (keyRotation.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("docqa.auth.key-rotation must be at least 1s");
+        }
+    }
+
     record Login(
             @DefaultValue("5") int maxFailures,
             @DefaultValue("30s") Duration baseLockout,

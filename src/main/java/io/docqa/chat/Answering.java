@@ -45,7 +45,7 @@ class Answering {
     }
 
     /**
-     * Everything that can be refused is checked before the first event: unknown conversation or documents (404),
+     * Everything that can be refused is checked before the first event: unknown conversation or documents (404), an embedding model that cannot be loaded (503),
      * a full queue (429). The returned stream then never fails; an error arrives as its last element instead.
      */
     Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question) {
@@ -54,7 +54,8 @@ class Answering {
                 : conversations.find(caller, question.conversationId())
                         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Conversation")));
         return conversation.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds()).thenReturn(existing))
+                .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
+                        .then(retrieval.checkEmbedder()).thenReturn(existing))
                 .flatMap(existing -> gate.reserve(caller.tenantId())
                         .map(reservation -> stream(caller, question, existing.orElse(null), reservation)));
     }

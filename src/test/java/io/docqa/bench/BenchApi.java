@@ -56,6 +56,16 @@ final class BenchApi {
 
     /** Uploads one file of the given type and answers the document once it is indexed. */
     JsonNode upload(String token, Path file, String contentType) {
+        JsonNode answer = send(uploadRequest(token, file, contentType), 201);
+        JsonNode document = answer.get("documents").get(0);
+        if (!"ready".equals(document.get("status").asString())) {
+            throw new IllegalStateException("Document not ready: " + document);
+        }
+        return document;
+    }
+
+    /** {@code POST /api/v1/documents} of one file, multipart; add an {@code Accept} header for the event stream. */
+    HttpRequest.Builder uploadRequest(String token, Path file, String contentType) {
         String boundary = "bench-" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
                 + "\"\r\nContent-Type: " + contentType + "\r\n\r\n";
@@ -65,16 +75,11 @@ final class BenchApi {
                     HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8),
                     HttpRequest.BodyPublishers.ofFile(file),
                     HttpRequest.BodyPublishers.ofString(tail, StandardCharsets.UTF_8));
-            JsonNode answer = send(HttpRequest.newBuilder(uri("/api/v1/documents"))
+            return HttpRequest.newBuilder(uri("/api/v1/documents"))
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .timeout(Duration.ofHours(1))
-                    .POST(body), 201);
-            JsonNode document = answer.get("documents").get(0);
-            if (!"ready".equals(document.get("status").asString())) {
-                throw new IllegalStateException("Document not ready: " + document);
-            }
-            return document;
+                    .POST(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -43,6 +43,16 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, String ollamaUrl, List<String> jvmOptions, Map<String, String> settings) {
+        return start(name, List.of(), ollamaUrl, jvmOptions, settings, "readiness");
+    }
+
+    /**
+     * Runs the service's JVM under {@code wrapper} (a command that ends by running its arguments, such as
+     * {@code unshare ...}), and waits until {@code /actuator/health/<probe>} answers 200 ({@code liveness} for a
+     * service that is expected not to become ready).
+     */
+    static ServiceProcess start(String name, List<String> wrapper, String ollamaUrl, List<String> jvmOptions,
+            Map<String, String> settings, String probe) {
         TestDatabase database = TestDatabase.get();
         int port = freePort();
         Map<String, String> env = new LinkedHashMap<>();
@@ -57,8 +67,9 @@ final class ServiceProcess implements AutoCloseable {
         env.put("DOCQA_OLLAMA_BASE_URL", ollamaUrl);
         env.put("DOCQA_METRICS_SCRAPE_TOKEN", SCRAPE_TOKEN);
         env.put("SPRING_PROFILES_ACTIVE", "dev"); // the development key-encryption key
+        env.put("DOCQA_SHUTDOWN_DRAIN_PERIOD", "0s");
         env.putAll(settings);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         String extra = System.getenv("DOCQA_BENCH_JVM_OPTIONS");
@@ -78,7 +89,7 @@ final class ServiceProcess implements AutoCloseable {
             Process process = builder.start();
             ServiceProcess service = new ServiceProcess(process, "http://127.0.0.1:" + port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::close));
-            service.awaitReady(Duration.ofMinutes(5)); // a loaded 2-core machine takes over 2 minutes
+            service.await(probe, Duration.ofMinutes(5)); // a loaded 2-core machine takes over 2 minutes
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -112,9 +123,28 @@ final class ServiceProcess implements AutoCloseable {
         return -1;
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Sends SIGTERM (a graceful shutdown) and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process ended within {@code timeout}. */
+    boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Path log() {
+        return log;
+    }
+
+    private void await(String probe, Duration timeout) {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/" + probe))
                 .timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -162,7 +192,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

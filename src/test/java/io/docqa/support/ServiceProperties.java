@@ -44,5 +44,6 @@ public final class ServiceProperties {
         registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
         registry.add("docqa.auth.key-encryption.key", () -> KEY_ENCRYPTION_KEY);
+        registry.add("docqa.shutdown.drain-period", () -> "0s");
     }
 }
