@@ -12,13 +12,5 @@ record AuthProperties(
         @DefaultValue("15m") Duration accessTokenTtl,
         @DefaultValue("30d") Duration refreshTokenTtl,
         @DefaultValue("30d") Duration keyRotation,
-        @DefaultValue("256") int maxPasswordLength,
-        @DefaultValue Login login) {
-
-    record Login(
-            @DefaultValue("5") int maxFailures,
-            @DefaultValue("30s") Duration baseLockout,
-            @DefaultValue("15m") Duration maxLockout,
-            @DefaultValue("15m") Duration window) {
-    }
+        @DefaultValue("256") int maxPasswordLength) {
 }

@@ -6,8 +6,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import io.docqa.ai.OllamaChat;
 import io.docqa.ai.TenantVectorIndex;
+import io.docqa.limits.RedisStore;
 
-/** Readiness covers the vector store and the model server besides PostgreSQL. */
+/** Readiness covers the vector store, the model server and the Redis of the rate limits besides PostgreSQL. */
 @Configuration(proxyBeanMethods = false)
 class DependencyHealth {
 
@@ -19,5 +20,10 @@ class DependencyHealth {
     @Bean
     ReactiveHealthIndicator ollamaHealthIndicator(OllamaChat model) {
         return () -> model.isAvailable().map(up -> up ? Health.up().build() : Health.down().build());
+    }
+
+    @Bean
+    ReactiveHealthIndicator redisHealthIndicator(RedisStore redis) {
+        return () -> redis.isAvailable().map(up -> up ? Health.up().build() : Health.down().build());
     }
 }

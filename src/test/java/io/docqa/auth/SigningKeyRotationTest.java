@@ -28,7 +28,7 @@ class SigningKeyRotationTest extends IntegrationTest {
     @Test
     void aNewKeySignsAfterTheRotationPeriodAndTheOldOneStillVerifies() {
         AuthProperties hourly = new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(),
-                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength(), defaults.login());
+                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength());
         SigningKeys before = new SigningKeys(db, tx, hourly);
         AccessTokens oldIssuer = new AccessTokens(before, hourly);
         String oldToken = oldIssuer.issue(UUID.randomUUID(), TenantId.random(), Role.MEMBER).block();

@@ -58,7 +58,18 @@ public abstract class IntegrationTest {
         registry.add("docqa.chat.keep-alive-interval", () -> "1s");
         registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
+        registry.add("docqa.redis.url", TestRedis::url);
+        registry.add("docqa.redis.key-prefix", TestRedis::keyPrefix);
+        registry.add("docqa.client-address.trusted-proxies", () -> "127.0.0.1,::1");
+        // every test calls from 127.0.0.1: limits per client, user and tenant out of the way (RateLimitsTest sets its own);
+        // the limits per account stay at their defaults, each test has accounts of its own
+        for (String limit : GENEROUS_LIMITS) {
+            registry.add("docqa.rate-limit." + limit + ".capacity", () -> "100000");
+        }
     }
+
+    private static final String[] GENEROUS_LIMITS = {"signup-per-client", "login-per-client", "refresh-per-client",
+            "chat-per-caller", "chat-per-tenant", "upload-per-caller", "upload-per-tenant"};
 
     @BeforeEach
     void client() {
