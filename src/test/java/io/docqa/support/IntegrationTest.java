@@ -1,6 +1,9 @@
 package io.docqa.support;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,38 +41,47 @@ public abstract class IntegrationTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        TestDatabase database = TestDatabase.get();
-        registry.add("spring.r2dbc.url", database::r2dbcUrl);
-        registry.add("spring.r2dbc.username", database::user);
-        registry.add("spring.r2dbc.password", database::password);
-        registry.add("spring.flyway.url", database::jdbcUrl);
-        registry.add("spring.flyway.user", database::user);
-        registry.add("spring.flyway.password", database::password);
-        registry.add("docqa.chroma.url", () -> ChromaServer.get().url());
-        registry.add("docqa.chroma.timeout", () -> "30s"); // a Chroma starved of CPU is slow, not away
-        registry.add("docqa.ollama.base-url", () -> OLLAMA.baseUrl());
-        registry.add("docqa.ollama.first-token-timeout", () -> "3s");
-        registry.add("docqa.ollama.stall-timeout", () -> "2s");
-        registry.add("docqa.ollama.answer-timeout", () -> "20s");
-        registry.add("docqa.upload.max-file-size", () -> "1MB");
-        registry.add("docqa.upload.max-parts", () -> "3");
-        registry.add("docqa.chat.max-concurrent-generations", () -> "2");
-        registry.add("docqa.chat.max-queued-generations", () -> "2");
-        registry.add("docqa.chat.keep-alive-interval", () -> "1s");
-        registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
-        registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
-        registry.add("docqa.redis.url", TestRedis::url);
-        registry.add("docqa.redis.key-prefix", TestRedis::keyPrefix);
-        registry.add("docqa.client-address.trusted-proxies", () -> "127.0.0.1,::1");
-        // every test calls from 127.0.0.1: limits per client, user and tenant out of the way (RateLimitsTest sets its own);
-        // the limits per account stay at their defaults, each test has accounts of its own
-        for (String limit : GENEROUS_LIMITS) {
-            registry.add("docqa.rate-limit." + limit + ".capacity", () -> "100000");
-        }
+        serviceProperties(OLLAMA.baseUrl()).forEach((name, value) -> registry.add(name, () -> value));
     }
 
-    private static final String[] GENEROUS_LIMITS = {"signup-per-client", "login-per-client", "refresh-per-client",
-            "chat-per-caller", "chat-per-tenant", "upload-per-caller", "upload-per-tenant"};
+    /**
+     * The settings of a service under test: this run's PostgreSQL, Chroma and Redis, the model server at
+     * {@code ollamaUrl}, small limits. {@link ServiceInstance} starts more instances with them.
+     */
+    public static Map<String, String> serviceProperties(String ollamaUrl) {
+        TestDatabase database = TestDatabase.get();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("spring.r2dbc.url", database.r2dbcUrl());
+        properties.put("spring.r2dbc.username", database.user());
+        properties.put("spring.r2dbc.password", database.password());
+        properties.put("spring.flyway.url", database.jdbcUrl());
+        properties.put("spring.flyway.user", database.user());
+        properties.put("spring.flyway.password", database.password());
+        properties.put("docqa.chroma.url", ChromaServer.get().url());
+        properties.put("docqa.chroma.timeout", "30s"); // a Chroma starved of CPU is slow, not away
+        properties.put("docqa.ollama.base-url", ollamaUrl);
+        properties.put("docqa.ollama.first-token-timeout", "3s");
+        properties.put("docqa.ollama.stall-timeout", "2s");
+        properties.put("docqa.ollama.answer-timeout", "20s");
+        properties.put("docqa.upload.max-file-size", "1MB");
+        properties.put("docqa.upload.max-parts", "3");
+        properties.put("docqa.chat.max-concurrent-generations", "2");
+        properties.put("docqa.chat.max-queued-generations", "2");
+        properties.put("docqa.chat.keep-alive-interval", "1s");
+        properties.put("docqa.metrics.scrape-token", SCRAPE_TOKEN);
+        properties.put("docqa.cors.allowed-origins", ALLOWED_ORIGIN);
+        properties.put("docqa.redis.url", TestRedis.url());
+        properties.put("docqa.redis.key-prefix", TestRedis.keyPrefix());
+        // tests play clients of their own with X-Forwarded-For
+        properties.put("docqa.client-address.trusted-proxies", "127.0.0.1,::1");
+        // every test calls from 127.0.0.1: limits per client, user and tenant out of the way (SharedLimitsTest sets its
+        // own); the limits per account stay at their defaults, each test has accounts of its own
+        for (String limit : List.of("signup-per-client", "login-per-client", "refresh-per-client", "chat-per-caller",
+                "chat-per-tenant", "upload-per-caller", "upload-per-tenant")) {
+            properties.put("docqa.rate-limit." + limit + ".capacity", "100000");
+        }
+        return properties;
+    }
 
     @BeforeEach
     void client() {
