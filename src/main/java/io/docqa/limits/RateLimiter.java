@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.springframework.stereotype.Component;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.docqa.web.ApiException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
@@ -17,6 +19,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
 import reactor.core.publisher.Mono;
@@ -24,6 +27,8 @@ import reactor.core.publisher.Mono;
 /**
  * Token buckets in Redis through Bucket4j's asynchronous Lettuce proxy: every instance draws from the same bucket, and
  * a draw is one atomic compare-and-swap, so parallel requests cannot all pass a check made before they were counted.
+ * The proxies of recently used buckets are kept, each batching the draws made on it while one is in flight, so that a
+ * burst on one bucket costs one compare-and-swap per instance instead of a retry for each of its requests.
  * Subjects (addresses, emails, ids) are stored only as hashes. A refusal is {@code 429 rate_limited} with the time until
  * the next token as {@code Retry-After}.
  */
@@ -63,12 +68,15 @@ public class RateLimiter {
     }
 
     private <T> Mono<T> call(Rule rule, String subject, Function<AsyncBucketProxy, Mono<T>> operation) {
-        return buckets()
-                .flatMap(buckets -> operation.apply(buckets.builder().build(key(rule, subject), configurations.get(rule))))
+        String key = key(rule, subject);
+        return connected()
+                .flatMap(now -> operation.apply(now.proxies().get(key, k -> now.buckets().builder()
+                        .withOptimization(Optimizations.batching())
+                        .build(k, configurations.get(rule)))))
                 .onErrorMap(RedisStore::unavailable);
     }
 
-    private Mono<AsyncProxyManager<String>> buckets() {
+    private Mono<Connected> connected() {
         return store.connection().map(connection -> {
             Connected now = connected;
             if (now == null || now.connection() != connection) {
@@ -76,10 +84,11 @@ public class RateLimiter {
                         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                         .requestTimeout(timeout)
                         .build()
-                        .asAsync());
+                        .asAsync(),
+                        Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(5)).build());
                 connected = now;
             }
-            return now.buckets();
+            return now;
         });
     }
 
@@ -104,6 +113,7 @@ public class RateLimiter {
                 "Too many requests (limit " + rule.key() + "); try again in " + seconds + " s", Duration.ofSeconds(seconds));
     }
 
-    private record Connected(StatefulRedisConnection<String, byte[]> connection, AsyncProxyManager<String> buckets) {
+    private record Connected(StatefulRedisConnection<String, byte[]> connection, AsyncProxyManager<String> buckets,
+            Cache<String, AsyncBucketProxy> proxies) {
     }
 }

@@ -24,10 +24,12 @@ public final class ServiceInstance implements AutoCloseable {
 
     /** {@link IntegrationTest#serviceProperties} with {@code overrides} on top. */
     public static ServiceInstance start(String ollamaUrl, Map<String, String> overrides) {
-        Map<String, Object> properties = new HashMap<>(IntegrationTest.serviceProperties(ollamaUrl));
+        Map<String, String> properties = new HashMap<>(IntegrationTest.serviceProperties(ollamaUrl));
         properties.putAll(overrides);
         properties.put("server.port", "0");
-        return new ServiceInstance(new SpringApplicationBuilder(DocqaApplication.class).properties(properties).run());
+        // as command-line arguments: they win over application.yaml, as a test's properties do
+        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new ServiceInstance(new SpringApplicationBuilder(DocqaApplication.class).run(arguments));
     }
 
     public int port() {
