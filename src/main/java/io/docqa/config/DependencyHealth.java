@@ -8,7 +8,11 @@ import io.docqa.ai.OllamaChat;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.limits.RedisStore;
 
-/** Readiness covers the vector store, the model server and the Redis of the rate limits besides PostgreSQL. */
+/**
+ * Readiness covers the vector store, the model server and the Redis of the rate limits besides PostgreSQL. A model
+ * server that is not required and does not answer is {@code UNKNOWN}: the service still answers (with the passages
+ * found), so it stays ready.
+ */
 @Configuration(proxyBeanMethods = false)
 class DependencyHealth {
 
@@ -19,7 +23,8 @@ class DependencyHealth {
 
     @Bean
     ReactiveHealthIndicator ollamaHealthIndicator(OllamaChat model) {
-        return () -> model.isAvailable().map(up -> up ? Health.up().build() : Health.down().build());
+        return () -> model.isAvailable().map(up -> up ? Health.up().build()
+                : model.required() ? Health.down().build() : Health.unknown().build());
     }
 
     @Bean

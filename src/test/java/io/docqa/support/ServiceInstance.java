@@ -22,9 +22,9 @@ public final class ServiceInstance implements AutoCloseable {
         this.context = context;
     }
 
-    /** {@link IntegrationTest#serviceProperties} with {@code overrides} on top. */
+    /** {@link ServiceProperties} with {@code overrides} on top. */
     public static ServiceInstance start(String ollamaUrl, Map<String, String> overrides) {
-        Map<String, String> properties = new HashMap<>(IntegrationTest.serviceProperties(ollamaUrl));
+        Map<String, String> properties = new HashMap<>(ServiceProperties.of(ollamaUrl));
         properties.putAll(overrides);
         properties.put("server.port", "0");
         // as command-line arguments: they win over application.yaml, as a test's properties do
