@@ -28,7 +28,7 @@ class SharedSemaphoreTest {
     }
 
     private SharedSemaphore instance() {
-        RedisStore store = new RedisStore(new RedisProperties(URI.create(TestRedis.url()), Duration.ofSeconds(1), prefix));
+        RedisStore store = new RedisStore(new RedisProperties(URI.create(TestRedis.url()), Duration.ofSeconds(10), prefix));
         stores.add(store);
         return new SharedSemaphore(store);
     }
@@ -48,7 +48,7 @@ class SharedSemaphoreTest {
         granted.get(0).release();
         granted.get(0).release();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> one.tryAcquire("generations", 3, lease).block(Duration.ofSeconds(5)) != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> one.tryAcquire("generations", 3, lease).block(Duration.ofSeconds(15)) != null);
         two.tryAcquire("generations", 3, lease).as(StepVerifier::create).verifyComplete();
     }
 
@@ -56,15 +56,15 @@ class SharedSemaphoreTest {
     void aLeaseIsRenewedWhileHeldAndRunsOutWhenItsInstanceIsGone() {
         SharedSemaphore survivor = instance();
         SharedSemaphore doomed = instance();
-        Duration lease = Duration.ofMillis(900);
-        SharedSemaphore.Lease held = survivor.tryAcquire("renewed", 1, lease).block(Duration.ofSeconds(5));
-        SharedSemaphore.Lease orphan = doomed.tryAcquire("orphaned", 1, lease).block(Duration.ofSeconds(5));
+        Duration lease = Duration.ofSeconds(3); // renewed every second: late renewals on a loaded machine still come in time
+        SharedSemaphore.Lease held = survivor.tryAcquire("renewed", 1, lease).block(Duration.ofSeconds(15));
+        SharedSemaphore.Lease orphan = doomed.tryAcquire("orphaned", 1, lease).block(Duration.ofSeconds(15));
         assertThat(held).isNotNull();
         assertThat(orphan).isNotNull();
 
         stores.get(1).destroy(); // the instance that held "orphaned" is gone: nobody renews its lease
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> survivor.tryAcquire("orphaned", 1, lease).block(Duration.ofSeconds(5)) != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> survivor.tryAcquire("orphaned", 1, lease).block(Duration.ofSeconds(15)) != null);
         // three lease times on, the renewed one still holds its only permit
         Mono.delay(lease.multipliedBy(3)).block();
         survivor.tryAcquire("renewed", 1, lease).as(StepVerifier::create).verifyComplete();

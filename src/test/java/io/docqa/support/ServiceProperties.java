@@ -45,6 +45,7 @@ public final class ServiceProperties {
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
         registry.add("docqa.redis.url", TestRedis::url);
         registry.add("docqa.redis.key-prefix", TestRedis::keyPrefix);
+        registry.add("docqa.redis.timeout", () -> "10s"); // a Redis starved of CPU is slow, not away
         // tests play clients of their own with X-Forwarded-For
         registry.add("docqa.client-address.trusted-proxies", () -> "127.0.0.1,::1");
         // every test calls from 127.0.0.1: limits per client, user and tenant out of the way (SharedLimitsTest sets its
