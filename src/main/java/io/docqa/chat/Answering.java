@@ -33,13 +33,16 @@ class Answering {
     private final Conversations conversations;
     private final Retrieval retrieval;
     private final GenerationGate gate;
+    private final ClusterGenerationCap clusterCap;
     private final PromptBuilder prompts;
     private final OllamaChat model;
 
-    Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, PromptBuilder prompts, OllamaChat model) {
+    Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, ClusterGenerationCap clusterCap,
+            PromptBuilder prompts, OllamaChat model) {
         this.conversations = conversations;
         this.retrieval = retrieval;
         this.gate = gate;
+        this.clusterCap = clusterCap;
         this.prompts = prompts;
         this.model = model;
     }
@@ -56,7 +59,7 @@ class Answering {
         return conversation.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
                         .then(retrieval.checkEmbedder()).thenReturn(existing))
-                .flatMap(existing -> gate.reserve(caller.tenantId())
+                .flatMap(existing -> gate.reserve(caller.tenantId(), caller.actorId())
                         .map(reservation -> stream(caller, question, existing.orElse(null), reservation)));
     }
 
@@ -73,7 +76,7 @@ class Answering {
                         find(caller, question, List.of()))
                 : history(caller, existing).flatMap(recorded -> Mono.zip(addQuestion(caller, question, recorded),
                         find(caller, question, userQuestions(recorded.history()))));
-        return recordedAndFound.flatMapMany(both -> {
+        return recordedAndFound.doOnSubscribe(subscription -> reservation.attach()).flatMapMany(both -> {
             Recorded recorded = both.getT1();
             UUID conversationId = recorded.conversation().id();
             Signal<List<Source>> sources = both.getT2();
@@ -120,7 +123,9 @@ class Answering {
         StringBuilder answer = new StringBuilder();
         AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();
         Flux<ChatEvent> tokens = reservation.granted()
-                .flatMapMany(permit -> model.stream(prompts.build(question.text(), passages(sources), history))
+                .flatMapMany(permit -> Flux.usingWhen(clusterCap.take(),
+                                place -> model.stream(prompts.build(question.text(), passages(sources), history)),
+                                place -> Mono.fromRunnable(place))
                         .doFinally(signal -> permit.release()))
                 .handle((chunk, sink) -> {
                     if (chunk instanceof ChatChunk.Token token) {

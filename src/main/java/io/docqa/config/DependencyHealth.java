@@ -9,10 +9,12 @@ import org.springframework.context.annotation.Configuration;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.OllamaChat;
 import io.docqa.ai.TenantVectorIndex;
+import io.docqa.limits.RedisStore;
 import reactor.core.publisher.Mono;
 
 /**
- * Readiness covers the vector store, the model server and the in-process embedding model besides PostgreSQL. A model
+ * Readiness covers the vector store, the model server, the in-process embedding model and the Redis of the rate limits
+ * besides PostgreSQL. A model
  * server that is not required and does not answer is {@code UNKNOWN}: the service still answers (with the passages
  * found), so it stays ready.
  */
@@ -33,6 +35,11 @@ class DependencyHealth {
     @Bean
     ReactiveHealthIndicator embedderHealthIndicator(Embedder embedder) {
         return upWhen(embedder::isAvailable);
+    }
+
+    @Bean
+    ReactiveHealthIndicator redisHealthIndicator(RedisStore redis) {
+        return upWhen(redis::isAvailable);
     }
 
     private static ReactiveHealthIndicator upWhen(Supplier<Mono<Boolean>> available) {

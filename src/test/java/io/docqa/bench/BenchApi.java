@@ -49,6 +49,15 @@ final class BenchApi {
         return body.get("access_token").asString();
     }
 
+    /** A new API key of the caller's tenant with {@code role}: the key itself, a bearer token. */
+    String apiKey(String token, String name, String role) {
+        JsonNode body = send(HttpRequest.newBuilder(uri("/api/v1/api-keys"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("name", name, "role", role)))), 201);
+        return body.get("key").asString();
+    }
+
     /** Uploads one text file and answers the document once it is indexed. */
     JsonNode upload(String token, Path file) {
         return upload(token, file, "text/plain");

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import io.docqa.support.ChromaServer;
 import io.docqa.support.TestDatabase;
+import io.docqa.support.TestRedis;
 
 /**
  * The service as a benchmark measures it: the packaged jar in a JVM of its own (its heap capped by the benchmark),
@@ -68,6 +69,13 @@ final class ServiceProcess implements AutoCloseable {
         env.put("DOCQA_METRICS_SCRAPE_TOKEN", SCRAPE_TOKEN);
         env.put("SPRING_PROFILES_ACTIVE", "dev"); // the development key-encryption key
         env.put("DOCQA_SHUTDOWN_DRAIN_PERIOD", "0s");
+        env.put("DOCQA_REDIS_URL", TestRedis.url());
+        env.put("DOCQA_REDIS_KEY_PREFIX", TestRedis.keyPrefix() + name + ":");
+        // a benchmark is one client making thousands of tenants and questions: the rate limits would only measure themselves
+        for (String limit : List.of("SIGNUP_PER_CLIENT", "SIGNUP_PER_ACCOUNT", "LOGIN_PER_CLIENT", "CHAT_PER_CALLER",
+                "CHAT_PER_TENANT", "UPLOAD_PER_CALLER", "UPLOAD_PER_TENANT")) {
+            env.put("DOCQA_RATE_LIMIT_" + limit + "_CAPACITY", "1000000");
+        }
         env.putAll(settings);
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
