@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * one after another, after a warm-up.</li>
  * <li>{@code --tenants} tenants in all (1,000), each with a small document of its own; questions go to every tenant in
  * turn, so each is answered from another collection than the one before; a warm-up round, then a measured one.</li>
- * <li>{@code --streams} clients (1,000) ask at once, one per tenant; the fake model streams 750 tokens 40 ms apart, so
+ * <li>{@code --streams} clients (1,000) ask at once, one per tenant (tenants take several turns when there are more
+ * streams than tenants); the fake model streams 750 tokens 40 ms apart, so
  * that every answer is still streaming when the last question of the burst reaches the model; each must end with
  * {@code done}. Heap, threads and the answers the model is streaming at once are sampled throughout.</li>
  * </ol>
@@ -93,7 +94,8 @@ public final class ChatBenchmark {
             AtomicInteger generating = new AtomicInteger();
             reactor.core.Disposable watch = Flux.interval(Duration.ofMillis(100))
                     .subscribe(tick -> generating.accumulateAndGet(ollama.activeAnswers(), Math::max));
-            Concurrent concurrent = concurrent(questions, inTurn.subList(0, Math.min(options.streams(), inTurn.size())), random);
+            List<String> askers = IntStream.range(0, options.streams()).mapToObj(i -> inTurn.get(i % inTurn.size())).toList();
+            Concurrent concurrent = concurrent(questions, askers, random);
             watch.dispose();
             ServiceProcess.sleep(1000);
             System.out.println();
