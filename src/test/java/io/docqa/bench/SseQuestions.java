@@ -33,7 +33,8 @@ final class SseQuestions implements AutoCloseable {
                 .pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(Duration.ofMinutes(5))
                 .build();
-        this.client = HttpClient.create(connections).baseUrl(baseUrl).responseTimeout(Duration.ofMinutes(2));
+        // a burst of thousands of questions on 2 cores waits minutes for retrieval before its first byte
+        this.client = HttpClient.create(connections).baseUrl(baseUrl).responseTimeout(Duration.ofMinutes(10));
     }
 
     Mono<Outcome> ask(String token, String question) {
