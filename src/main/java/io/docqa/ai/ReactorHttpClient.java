@@ -16,7 +16,6 @@ import org.reactivestreams.Publisher;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.codec.StringDecoder;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -155,8 +154,7 @@ public final class ReactorHttpClient implements HttpClient {
 
     private static SuccessfulHttpResponse.Builder successful(ClientResponse response) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        HttpHeaders received = response.headers().asHttpHeaders();
-        received.forEach(headers::put);
+        response.headers().asHttpHeaders().forEach(headers::put);
         return SuccessfulHttpResponse.builder().statusCode(response.statusCode().value()).headers(headers);
     }
 
