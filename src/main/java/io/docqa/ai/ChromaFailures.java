@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.langchain4j.exception.HttpException;
 
-/** Sorts what LangChain4j's Chroma client and {@link ChromaHttp} throw into "try again later" and bugs. */
+/** Sorts what LangChain4j's Chroma store and {@link ChromaCollections} throw into "try again later" and bugs. */
 final class ChromaFailures {
 
     private ChromaFailures() {

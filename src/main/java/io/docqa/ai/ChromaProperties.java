@@ -27,7 +27,7 @@ record ChromaProperties(
         }
     }
 
-    /** The base URL with a trailing slash, as LangChain4j's client and {@link ChromaHttp} expect it. */
+    /** The base URL with a trailing slash, as LangChain4j's store and {@link ChromaCollections} expect it. */
     String baseUrl() {
         String base = url.toString();
         return base.endsWith("/") ? base : base + "/";

@@ -5,16 +5,15 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.PartialResponse;
-import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
+import reactor.core.Disposable;
 import reactor.core.publisher.FluxSink;
 
 /**
- * LangChain4j's streaming callbacks, which run on the HTTP client's reader thread, pushed into a {@link FluxSink}.
- * After the exchange was aborted nothing more is signalled: the sink is cancelled, and the errors that closing the
+ * LangChain4j's streaming callbacks, which run on the HTTP client's event loop, pushed into a {@link FluxSink}.
+ * After the exchange was disposed nothing more is signalled: the sink is cancelled, and the errors that closing the
  * connection causes are not errors of the answer.
  */
 final class ChunkSink implements StreamingChatResponseHandler {
@@ -22,23 +21,18 @@ final class ChunkSink implements StreamingChatResponseHandler {
     private static final Logger log = LoggerFactory.getLogger(ChunkSink.class);
 
     private final FluxSink<ChatChunk> sink;
-    private final Exchange exchange;
+    private final Disposable exchange;
     private final String model;
-    private boolean handleRegistered;
 
-    ChunkSink(FluxSink<ChatChunk> sink, Exchange exchange, String model) {
+    ChunkSink(FluxSink<ChatChunk> sink, Disposable exchange, String model) {
         this.sink = sink;
         this.exchange = exchange;
         this.model = model;
     }
 
     @Override
-    public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
-        if (!handleRegistered) {
-            handleRegistered = true;
-            exchange.onAbort(context.streamingHandle()::cancel);
-        }
-        sink.next(new ChatChunk.Token(partialResponse.text()));
+    public void onPartialResponse(String token) {
+        sink.next(new ChatChunk.Token(token));
     }
 
     @Override
@@ -52,7 +46,7 @@ final class ChunkSink implements StreamingChatResponseHandler {
 
     @Override
     public void onError(Throwable error) {
-        if (!exchange.aborted()) {
+        if (!exchange.isDisposed()) {
             LlmException failure = LlmErrors.from(error, model);
             log.warn("Chat model {} failed ({}): {}", model, failure.kind(), error.toString());
             sink.error(failure);

@@ -1,7 +1,6 @@
 package io.docqa.ai;
 
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.InternalServerException;
@@ -10,7 +9,7 @@ import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.ollama.OllamaStreamingException;
 
-/** What LangChain4j and the JDK client report, as the few kinds of failure callers act on. */
+/** What LangChain4j and {@link ReactorHttpClient} report, as the few kinds of failure callers act on. */
 final class LlmErrors {
 
     private LlmErrors() {
@@ -29,7 +28,7 @@ final class LlmErrors {
             if (cause instanceof OllamaStreamingException) {
                 return new LlmException(LlmException.Kind.FAILED, "The model failed while answering", error);
             }
-            if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+            if (cause instanceof TimeoutException) {
                 return new LlmException(LlmException.Kind.TIMEOUT, "The model server sent no response in time", error);
             }
             if (cause instanceof InternalServerException || cause instanceof RateLimitException

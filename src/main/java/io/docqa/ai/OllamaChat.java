@@ -2,50 +2,52 @@ package io.docqa.ai;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.WebClient;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.http.client.HttpMethod;
+import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The chat model (Ollama through LangChain4j) as a cancellable {@link Flux}. Cancelling the stream, or any of its
- * timeouts, closes the HTTP connection to Ollama, which stops the generation. Each open stream holds one blocking
- * reader thread of the JDK HTTP client ({@code ollama-http-N}); callers bound how many streams are open at once.
+ * The chat model (Ollama through LangChain4j) as a cancellable {@link Flux}, over one HTTP client
+ * ({@link ReactorHttpClient}) whose event loops {@code ollama-http} read every stream: an open stream holds a connection
+ * and no thread. Each answer has a connection of its own, so cancelling the stream, or any of its timeouts, closes that
+ * connection, which stops the generation; callers bound how many streams are open at once.
  */
 @Component
 public class OllamaChat implements AutoCloseable {
 
     private final OllamaProperties properties;
-    private final ExecutorService readers;
+    private final LoopResources loops = LoopResources.create("ollama-http");
+    private final ReactorHttpClient http;
     private final StreamingChatModel model;
-    private final WebClient web;
     private final AnswerTimeouts timeouts;
 
     OllamaChat(OllamaProperties properties) {
         this.properties = properties;
-        this.readers = Executors.newCachedThreadPool(daemonThreads("ollama-http-"));
-        java.net.http.HttpClient.Builder http = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1);
+        ReactorHttpClient.Builder client = ReactorHttpClient.builder(ConnectionProvider.newConnection(), loops);
+        this.http = client.readTimeout(properties.probeTimeout()).build();
         this.model = OllamaStreamingChatModel.builder()
-                .httpClientBuilder(AbortableHttpClient.builder(http, readers).readTimeout(properties.answerTimeout()))
+                .httpClientBuilder(client.readTimeout(properties.answerTimeout()))
                 .baseUrl(properties.baseUrl().toString())
                 .modelName(properties.model())
                 .temperature(properties.temperature())
                 .numPredict(properties.maxOutputTokens())
                 .build();
-        this.web = WebClient.builder().baseUrl(properties.baseUrl().toString()).build();
         this.timeouts = new AnswerTimeouts(properties.firstTokenTimeout(), properties.stallTimeout(),
                 properties.answerTimeout());
     }
@@ -70,10 +72,10 @@ public class OllamaChat implements AutoCloseable {
         }
         ChatRequest request = ChatRequest.builder().messages(turns).build();
         Flux<ChatChunk> chunks = Flux.create(sink -> {
-            Exchange exchange = new Exchange();
-            sink.onCancel(exchange::abort);
+            Disposable.Composite exchange = Disposables.composite();
+            sink.onCancel(exchange);
             try {
-                AbortableHttpClient.starting(exchange, () -> model.chat(request, new ChunkSink(sink, exchange, model())));
+                ReactorHttpClient.starting(exchange, () -> model.chat(request, new ChunkSink(sink, exchange, model())));
             }
             catch (RuntimeException e) {
                 sink.error(LlmErrors.from(e, model()));
@@ -87,21 +89,30 @@ public class OllamaChat implements AutoCloseable {
         return tags().map(tags -> true).onErrorReturn(false);
     }
 
-    /** Whether the configured model is on the model server. Never fails. */
+    /** Whether the configured model is on the model server (a name without a tag means its {@code latest}). Never fails. */
     public Mono<Boolean> hasModel() {
         String wanted = properties.model();
-        return tags().map(tags -> tags.models() != null && tags.models().stream().anyMatch(tag ->
-                        wanted.equals(tag.name()) || !wanted.contains(":") && (wanted + ":latest").equals(tag.name())))
+        return tags().map(tags -> {
+                    for (JsonNode tag : tags.path("models")) {
+                        String name = tag.path("name").asString("");
+                        if (wanted.equals(name) || !wanted.contains(":") && (wanted + ":latest").equals(name)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                })
                 .onErrorReturn(false);
     }
 
     @Override
     public void close() {
-        readers.shutdownNow();
+        loops.dispose();
     }
 
-    private Mono<Tags> tags() {
-        return web.get().uri("/api/tags").retrieve().bodyToMono(Tags.class).timeout(properties.probeTimeout());
+    private Mono<JsonNode> tags() {
+        return http.send(HttpRequest.builder().method(HttpMethod.GET).url(properties.baseUrl().toString(), "api/tags").build())
+                .map(response -> JsonMapper.shared().readTree(response.body()))
+                .timeout(properties.probeTimeout());
     }
 
     private static List<ChatMessage> toLangChain4j(List<ChatTurn> messages) {
@@ -117,20 +128,5 @@ public class OllamaChat implements AutoCloseable {
             });
         }
         return turns;
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    record Tags(List<Tag> models) {
-    }
-
-    record Tag(String name) {
     }
 }

@@ -24,11 +24,11 @@ import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
 /**
- * The tenant-scoped vector index, and the only class that talks to Chroma: one collection per tenant (and embedding
+ * The tenant-scoped vector index, the one way into Chroma: one collection per tenant (and embedding
  * model), and inside it every record carries {@code tenant_id}: removals filter on it, and search answers only the
  * records that carry the caller's.
- * Chroma's client blocks, so every call runs on the bounded scheduler {@code chroma} and is bounded by
- * {@code docqa.chroma.timeout}. Unreachable, slow or failing Chroma ends in {@link VectorStoreUnavailableException}.
+ * Every call goes through {@link ChromaCollections} and is bounded by {@code docqa.chroma.timeout}. Unreachable, slow or
+ * failing Chroma ends in {@link VectorStoreUnavailableException}.
  */
 @Component
 public class TenantVectorIndex implements AutoCloseable {
@@ -40,14 +40,12 @@ public class TenantVectorIndex implements AutoCloseable {
     static final String SECTION = "section";
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
 
-    private final ChromaCalls calls;
-    private final TenantStores stores;
-    private final ChromaHttp http;
+    private final ChromaCollections chroma;
+    private final String modelName;
 
     TenantVectorIndex(ChromaProperties properties, Embedder embedder) {
-        this.calls = new ChromaCalls(properties);
-        this.stores = new TenantStores(properties, embedder.modelName());
-        this.http = new ChromaHttp(properties);
+        this.chroma = new ChromaCollections(properties);
+        this.modelName = embedder.modelName();
     }
 
     /**
@@ -106,52 +104,31 @@ public class TenantVectorIndex implements AutoCloseable {
         Map<String, Object> where = Map.of("$and", List.of(
                 Map.of(TENANT_ID, Map.of("$eq", tenant.toString())),
                 Map.of(DOCUMENT_ID, Map.of("$eq", documentId.toString()))));
-        return calls.run(() -> http.collectionId(stores.collectionName(tenant)).map(id -> http.count(id, where)).orElse(0L));
+        return chroma.count(collectionName(tenant), where);
     }
 
     /** The number of records of the tenant (0 when it has no collection). Does not create anything. */
     public Mono<Long> count(TenantId tenant) {
-        return calls.run(() -> http.collectionId(stores.collectionName(tenant)).map(http::count).orElse(0L));
+        return chroma.count(collectionName(tenant), Map.of());
     }
 
     /** Deletes the tenant's collection with every vector in it; a later {@link #add} starts a new one. */
     public Mono<Void> dropTenant(TenantId tenant) {
-        return calls.run(() -> {
-            try {
-                http.deleteCollection(stores.collectionName(tenant));
-                return null;
-            } finally {
-                stores.evict(tenant);
-            }
-        });
+        return chroma.drop(collectionName(tenant));
     }
 
     /** Whether Chroma answers its heartbeat within 2 s. Never fails. */
     public Mono<Boolean> isAvailable() {
-        return calls.run(() -> http.heartbeat(HEARTBEAT_TIMEOUT), HEARTBEAT_TIMEOUT.plusSeconds(1))
-                .onErrorReturn(false);
+        return chroma.isAvailable(HEARTBEAT_TIMEOUT);
     }
 
+    /** The collection of a tenant on the server: {@code docqa-<tenant uuid>-<embedding model>}. */
     String collectionName(TenantId tenant) {
-        return stores.collectionName(tenant);
+        return "docqa-" + tenant.value() + "-" + modelName;
     }
 
-    /**
-     * Runs a call against the tenant's store. A cached store whose collection was deleted elsewhere answers 404:
-     * it is then built again (which creates the collection) and the call is repeated once.
-     */
     private <T> Mono<T> withStore(TenantId tenant, Function<ChromaEmbeddingStore, T> work) {
-        return calls.run(() -> {
-            try {
-                return work.apply(stores.get(tenant));
-            } catch (RuntimeException e) {
-                if (!ChromaFailures.isMissingCollection(e)) {
-                    throw e;
-                }
-                stores.evict(tenant);
-                return work.apply(stores.get(tenant));
-            }
-        });
+        return chroma.withStore(collectionName(tenant), work);
     }
 
     private static boolean ownedBy(EmbeddingMatch<TextSegment> match, String tenant) {
@@ -183,6 +160,6 @@ public class TenantVectorIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        calls.close();
+        chroma.close();
     }
 }

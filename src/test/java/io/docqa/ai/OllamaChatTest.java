@@ -3,10 +3,12 @@ package io.docqa.ai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +22,7 @@ import io.docqa.ai.LlmException.Kind;
 import io.docqa.support.FakeOllama;
 import io.docqa.support.ReceivedChat;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 /** The adapter against {@link FakeOllama} over real HTTP: what it streams, how it fails, and that it lets go. */
@@ -90,6 +93,29 @@ class OllamaChatTest {
                 .thenConsumeWhile(thread -> thread.startsWith("ollama-http-"))
                 .expectComplete()
                 .verify(VERIFY);
+    }
+
+    @Test
+    void manyAnswersStreamingAtOnceHoldNoThreadEach() {
+        fake.answer(manyTokens()).tokenDelay(Duration.ofMillis(100));
+        chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, LONG);
+        Flux.range(0, 8).flatMap(i -> chat.stream(QUESTION).take(2)).then().as(StepVerifier::create).expectComplete().verify(VERIFY);
+        int before = ManagementFactory.getThreadMXBean().getThreadCount();
+
+        AtomicInteger streaming = new AtomicInteger();
+        Disposable answers = Flux.range(0, 200)
+                .flatMap(i -> chat.stream(QUESTION).switchOnFirst((first, all) -> {
+                    streaming.incrementAndGet();
+                    return all;
+                }), 200)
+                .subscribe();
+        try {
+            await().atMost(LONG).until(() -> streaming.get() == 200);
+            assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThan(before + 20);
+        } finally {
+            answers.dispose();
+        }
+        await().atMost(VERIFY).until(() -> fake.activeAnswers() == 0);
     }
 
     @Test

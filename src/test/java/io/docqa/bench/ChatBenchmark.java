@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * one after another, after a warm-up.</li>
  * <li>{@code --tenants} tenants in all (1,000), each with a small document of its own; questions go to every tenant in
  * turn, so each is answered from another collection than the one before; a warm-up round, then a measured one.</li>
- * <li>{@code --streams} clients (1,000) ask at once, one per tenant; the fake model streams 750 tokens 40 ms apart, so
+ * <li>{@code --streams} clients (1,000) ask at once, one per tenant (tenants take several turns when there are more
+ * streams than tenants); the fake model streams {@code --answer-tokens} tokens (750) {@code --token-ms} apart (40), so
  * that every answer is still streaming when the last question of the burst reaches the model; each must end with
  * {@code done}. Heap, threads and the answers the model is streaming at once are sampled throughout.</li>
  * </ol>
@@ -48,7 +49,8 @@ public final class ChatBenchmark {
                         List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"),
                         Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
                                 "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
-                                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2)));
+                                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
+                                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s"));
                 MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
                 SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100)) {
             BenchApi api = new BenchApi(service.baseUrl());
@@ -87,13 +89,14 @@ public final class ChatBenchmark {
             System.out.println(tenants.size() + " tenants: added " + manyTenants);
 
             ollama.reset();
-            streamingModel(ollama);
+            streamingModel(ollama, options);
             metrics.reset();
             long threadsBefore = metrics.lastThreads();
             AtomicInteger generating = new AtomicInteger();
             reactor.core.Disposable watch = Flux.interval(Duration.ofMillis(100))
                     .subscribe(tick -> generating.accumulateAndGet(ollama.activeAnswers(), Math::max));
-            Concurrent concurrent = concurrent(questions, inTurn.subList(0, Math.min(options.streams(), inTurn.size())), random);
+            List<String> askers = IntStream.range(0, options.streams()).mapToObj(i -> inTurn.get(i % inTurn.size())).toList();
+            Concurrent concurrent = concurrent(questions, askers, random);
             watch.dispose();
             ServiceProcess.sleep(1000);
             System.out.println();
@@ -158,12 +161,12 @@ public final class ChatBenchmark {
         ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).answer("The", " documents", " say", " so", " [1].");
     }
 
-    private static void streamingModel(FakeOllama ollama) {
-        String[] tokens = IntStream.range(0, 750).mapToObj(i -> " word" + i).toArray(String[]::new);
-        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(40)).answer(tokens);
+    private static void streamingModel(FakeOllama ollama, Options options) {
+        String[] tokens = IntStream.range(0, options.answerTokens()).mapToObj(i -> " word" + i).toArray(String[]::new);
+        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(options.tokenMs())).answer(tokens);
     }
 
-    record Options(int chunks, int warmUp, int questions, int tenants, int streams) {
+    record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -171,6 +174,8 @@ public final class ChatBenchmark {
             int questions = 500;
             int tenants = 1000;
             int streams = 1000;
+            int answerTokens = 750;
+            int tokenMs = 40;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -178,11 +183,13 @@ public final class ChatBenchmark {
                     case "--questions" -> questions = Integer.parseInt(args[++i]);
                     case "--tenants" -> tenants = Integer.parseInt(args[++i]);
                     case "--streams" -> streams = Integer.parseInt(args[++i]);
+                    case "--answer-tokens" -> answerTokens = Integer.parseInt(args[++i]);
+                    case "--token-ms" -> tokenMs = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000)");
+                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40)");
                 }
             }
-            return new Options(chunks, warmUp, questions, tenants, streams);
+            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs);
         }
     }
 }

@@ -190,7 +190,12 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The packaged service, or the jar {@code DOCQA_BENCH_JAR} names (to measure another build, say one from before a change). */
     private static Path jar() {
+        String given = System.getenv("DOCQA_BENCH_JAR");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             return files.filter(path -> path.getFileName().toString().matches("docqa-.*\\.jar"))
                     .findFirst()

@@ -33,7 +33,8 @@ final class SseQuestions implements AutoCloseable {
                 .pendingAcquireMaxCount(-1)
                 .pendingAcquireTimeout(Duration.ofMinutes(5))
                 .build();
-        this.client = HttpClient.create(connections).baseUrl(baseUrl).responseTimeout(Duration.ofMinutes(2));
+        // a burst of thousands of questions on 2 cores waits minutes for retrieval before its first byte
+        this.client = HttpClient.create(connections).baseUrl(baseUrl).responseTimeout(Duration.ofMinutes(10));
     }
 
     Mono<Outcome> ask(String token, String question) {
@@ -65,33 +66,46 @@ final class SseQuestions implements AutoCloseable {
         connections.dispose();
     }
 
-    /** The stream so far; markers can be split across two reads, so the text is kept and searched from a little before. */
+    /**
+     * What the stream showed so far. Markers can be split across two reads, so the end of the text before is searched
+     * with each read; only that end is kept (thousands of answers at once would otherwise hold every token), and an
+     * error event's text.
+     */
     private static final class Reading {
 
+        private static final int KEPT = 16;
+        private static final int ERROR_TEXT = 300;
+
         private final long started;
-        private final StringBuilder text = new StringBuilder();
+        private String tail = "";
+        private StringBuilder error;
         private long sources;
         private long firstToken;
+        private boolean done;
 
         Reading(long started) {
             this.started = started;
         }
 
         void add(String part) {
-            int from = Math.max(0, text.length() - 16);
-            text.append(part);
-            if (sources == 0 && text.indexOf("event:sources", from) >= 0) {
+            String text = tail + part;
+            if (sources == 0 && text.contains("event:sources")) {
                 sources = System.nanoTime() - started;
             }
-            if (firstToken == 0 && text.indexOf("event:token", from) >= 0) {
+            if (firstToken == 0 && text.contains("event:token")) {
                 firstToken = System.nanoTime() - started;
             }
+            done |= text.contains("event:done");
+            if (error != null) {
+                error.append(part, 0, Math.min(part.length(), Math.max(0, ERROR_TEXT - error.length())));
+            } else if (text.contains("event:error")) {
+                error = new StringBuilder(text.substring(text.indexOf("event:error")));
+            }
+            tail = text.substring(Math.max(0, text.length() - KEPT));
         }
 
         Outcome outcome() {
-            int error = text.indexOf("event:error");
-            return new Outcome(sources, firstToken, text.indexOf("event:done") >= 0,
-                    error < 0 ? null : text.substring(error, Math.min(text.length(), error + 300)));
+            return new Outcome(sources, firstToken, done, error == null ? null : error.substring(0, Math.min(error.length(), ERROR_TEXT)));
         }
     }
 }

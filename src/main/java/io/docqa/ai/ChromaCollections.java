@@ -1,0 +1,156 @@
+package io.docqa.ai;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import dev.langchain4j.http.client.HttpMethod;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.store.embedding.chroma.ChromaApiVersion;
+import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The collections of the Chroma server (API v2), over one HTTP client ({@link ReactorHttpClient.Factory}): LangChain4j's
+ * stores, one per collection, built on first use, for vectors in and out; and the calls the stores lack (counting by
+ * metadata, dropping a collection, the heartbeat). A store blocks its caller, so store calls run on the bounded
+ * scheduler {@code chroma} ({@code docqa.chroma.max-concurrency} threads); the other calls block nothing. Every call is
+ * bounded by {@code docqa.chroma.timeout}, and its failures are sorted by {@link ChromaFailures}.
+ */
+final class ChromaCollections implements AutoCloseable {
+
+    private static final int MAX_STORES = 10_000;
+    private static final int QUEUED_CALLS_PER_THREAD = 128;
+    private static final String DATABASE = "api/v2/tenants/default_tenant/databases/default_database/";
+
+    private final ChromaProperties properties;
+    private final ReactorHttpClient http;
+    private final Scheduler scheduler;
+    private final Map<String, ChromaEmbeddingStore> stores = new ConcurrentHashMap<>();
+    private final JsonMapper json = JsonMapper.shared();
+
+    ChromaCollections(ChromaProperties properties) {
+        this.properties = properties;
+        this.http = new ReactorHttpClient.Factory().create()
+                .connectTimeout(properties.timeout())
+                .readTimeout(properties.timeout())
+                .build();
+        this.scheduler = Schedulers.newBoundedElastic(properties.maxConcurrency(), QUEUED_CALLS_PER_THREAD, "chroma");
+    }
+
+    /**
+     * Runs {@code work} against the store of {@code collection}, which creates the collection when missing. A cached
+     * store whose collection was deleted elsewhere answers 404: it is then built again and the call repeated once.
+     */
+    <T> Mono<T> withStore(String collection, Function<ChromaEmbeddingStore, T> work) {
+        return blocking(() -> {
+            try {
+                return work.apply(store(collection));
+            } catch (RuntimeException e) {
+                if (!ChromaFailures.isMissingCollection(e)) {
+                    throw e;
+                }
+                stores.remove(collection);
+                return work.apply(store(collection));
+            }
+        });
+    }
+
+    /** The records of the collection that match a Chroma {@code where} filter (all when it is empty); 0 without it. */
+    Mono<Long> count(String collection, Map<String, Object> where) {
+        return bounded(call(HttpMethod.GET, "collections/" + collection, null)
+                .map(body -> json.readTree(body).get("id").asString())
+                .flatMap(id -> where.isEmpty()
+                        ? call(HttpMethod.GET, "collections/" + id + "/count", null).map(Long::parseLong)
+                        : call(HttpMethod.POST, "collections/" + id + "/get", Map.of("where", where, "include", List.of()))
+                                .map(body -> (long) json.readTree(body).get("ids").size()))
+                .defaultIfEmpty(0L));
+    }
+
+    /** Deletes the collection with every record in it, if there is one. */
+    Mono<Void> drop(String collection) {
+        return bounded(call(HttpMethod.DELETE, "collections/" + collection, null).then())
+                .doFinally(signal -> stores.remove(collection));
+    }
+
+    /** Whether Chroma answers its heartbeat within {@code within}. Never fails. */
+    Mono<Boolean> isAvailable(Duration within) {
+        return http.send(request(HttpMethod.GET, properties.baseUrl() + "api/v2/heartbeat", null))
+                .map(response -> true)
+                .timeout(within)
+                .onErrorReturn(false);
+    }
+
+    /** The body of a 2xx answer; empty for 404. */
+    private Mono<String> call(HttpMethod method, String path, Object body) {
+        return http.send(request(method, properties.baseUrl() + DATABASE + path, body == null ? null : json.writeValueAsString(body)))
+                .map(SuccessfulHttpResponse::body)
+                .onErrorResume(ChromaFailures::isMissingCollection, missing -> Mono.empty());
+    }
+
+    private static HttpRequest request(HttpMethod method, String url, String body) {
+        return HttpRequest.builder().method(method).url(url).addHeader("Content-Type", "application/json").body(body).build();
+    }
+
+    private <T> Mono<T> bounded(Mono<T> call) {
+        return call.timeout(properties.timeout()).onErrorMap(ChromaFailures::translate);
+    }
+
+    /**
+     * A store call on the {@code chroma} scheduler. One that times out or is cancelled is interrupted; the failure that
+     * follows has nobody to go to and is dropped here rather than logged as an error by Reactor.
+     */
+    private <T> Mono<T> blocking(Callable<T> work) {
+        return Mono.defer(() -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            return bounded(Mono.fromCallable(() -> {
+                        try {
+                            return work.call();
+                        } catch (Exception e) {
+                            if (cancelled.get()) {
+                                return null;
+                            }
+                            throw e;
+                        }
+                    })
+                    .subscribeOn(scheduler)
+                    .doOnCancel(() -> cancelled.set(true)));
+        });
+    }
+
+    /** Building a store makes 3-4 calls and creates the collection when missing. Past the bound any one is let go. */
+    private ChromaEmbeddingStore store(String collection) {
+        ChromaEmbeddingStore store = stores.get(collection);
+        if (store != null) {
+            return store;
+        }
+        if (stores.size() >= MAX_STORES) {
+            Iterator<String> any = stores.keySet().iterator();
+            if (any.hasNext()) {
+                stores.remove(any.next());
+            }
+        }
+        return stores.computeIfAbsent(collection, name -> ChromaEmbeddingStore.builder()
+                .apiVersion(ChromaApiVersion.V2)
+                .baseUrl(properties.baseUrl())
+                .tenantName("default_tenant")
+                .databaseName("default_database")
+                .collectionName(name)
+                .timeout(properties.timeout())
+                .build());
+    }
+
+    @Override
+    public void close() {
+        scheduler.dispose();
+    }
+}
