@@ -54,6 +54,11 @@ public class OllamaChat implements AutoCloseable {
         return properties.model();
     }
 
+    /** Whether the service needs the model; when it does not, callers answer without it while it is unreachable. */
+    public boolean required() {
+        return properties.required();
+    }
+
     /**
      * Streams the answer to {@code messages}: tokens, then one {@link ChatChunk.Completed}. Fails with
      * {@link LlmException}. The request is sent on subscription; blank messages are left out.

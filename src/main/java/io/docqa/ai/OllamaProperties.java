@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The Ollama chat model. {@code baseUrl} and {@code model} bind from DOCQA_OLLAMA_BASE_URL and DOCQA_OLLAMA_MODEL.
  * The three answer timeouts are enforced by {@link OllamaChat} on the token stream, not by the HTTP client;
- * {@code probeTimeout} bounds the availability checks used by readiness.
+ * {@code probeTimeout} bounds the availability checks used by readiness. Without {@code required}, an unreachable model
+ * server (or a model it does not have) is no failure: answers list the passages found and readiness does not wait for it.
  */
 @ConfigurationProperties("docqa.ollama")
 record OllamaProperties(
@@ -20,7 +21,8 @@ record OllamaProperties(
         @DefaultValue("5m") Duration answerTimeout,
         @DefaultValue("1024") int maxOutputTokens,
         @DefaultValue("0.2") double temperature,
-        @DefaultValue("2s") Duration probeTimeout) {
+        @DefaultValue("2s") Duration probeTimeout,
+        @DefaultValue("true") boolean required) {
 
     OllamaProperties {
         requirePositive(firstTokenTimeout, "first-token-timeout");

@@ -138,14 +138,23 @@ class Answering {
                     return save(caller, conversationId, answer.toString(), sources, usage,
                             done == null ? "stop" : done.finishReason()).next();
                 }))
-                .onErrorResume(error -> save(caller, conversationId, answer.toString(), sources, new ChatEvent.Usage(0, 0), "error")
-                        .then(Mono.error(ChatErrors.toProblem(error))))
+                .onErrorResume(error -> answer.isEmpty() && !model.required() && NoModelAnswer.applies(error)
+                        ? withoutModel(caller, conversationId, sources)
+                        : save(caller, conversationId, answer.toString(), sources, new ChatEvent.Usage(0, 0), "error")
+                                .then(Mono.error(ChatErrors.toProblem(error))))
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
                         save(caller, conversationId, answer.toString(), sources, new ChatEvent.Usage(0, 0), "cancelled")
                                 .subscribe(null, e -> log.warn("Could not record a cancelled answer: {}", e.toString()));
                     }
                 });
+    }
+
+    /** The model is unreachable before it said anything, and the service runs without one: the passages, verbatim. */
+    private Flux<ChatEvent> withoutModel(Caller caller, UUID conversationId, List<Source> sources) {
+        String text = NoModelAnswer.text(sources);
+        return Flux.concat(Mono.just(new ChatEvent.Token(text)),
+                save(caller, conversationId, text, sources, new ChatEvent.Usage(0, 0), NoModelAnswer.FINISH_REASON));
     }
 
     private Flux<ChatEvent> save(Caller caller, UUID conversationId, String answer, List<Source> sources,

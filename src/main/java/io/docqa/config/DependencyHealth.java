@@ -7,7 +7,10 @@ import org.springframework.context.annotation.Configuration;
 import io.docqa.ai.OllamaChat;
 import io.docqa.ai.TenantVectorIndex;
 
-/** Readiness covers the vector store and the model server besides PostgreSQL. */
+/**
+ * Readiness covers the vector store and the model server besides PostgreSQL. A model server that is not required and
+ * does not answer is {@code UNKNOWN}: the service still answers (with the passages found), so it stays ready.
+ */
 @Configuration(proxyBeanMethods = false)
 class DependencyHealth {
 
@@ -18,6 +21,7 @@ class DependencyHealth {
 
     @Bean
     ReactiveHealthIndicator ollamaHealthIndicator(OllamaChat model) {
-        return () -> model.isAvailable().map(up -> up ? Health.up().build() : Health.down().build());
+        return () -> model.isAvailable().map(up -> up ? Health.up().build()
+                : model.required() ? Health.down().build() : Health.unknown().build());
     }
 }

@@ -113,7 +113,7 @@ class OllamaChatTest {
     @Test
     void reportsLengthWhenTheOutputCapCutsTheAnswer() {
         fake.answer("one", " two", " three");
-        chat = new OllamaChat(new OllamaProperties(URI.create(fake.baseUrl()), "llama3.2:3b", LONG, LONG, LONG, 2, 0.2, PROBE));
+        chat = new OllamaChat(new OllamaProperties(URI.create(fake.baseUrl()), "llama3.2:3b", LONG, LONG, LONG, 2, 0.2, PROBE, true));
 
         chat.stream(QUESTION).as(StepVerifier::create)
                 .expectNext(new Token("one"), new Token(" two"))
@@ -301,7 +301,7 @@ class OllamaChatTest {
     }
 
     private static OllamaChat chat(String baseUrl, String model, Duration firstToken, Duration stall, Duration answer) {
-        return new OllamaChat(new OllamaProperties(URI.create(baseUrl), model, firstToken, stall, answer, 1024, 0.2, PROBE));
+        return new OllamaChat(new OllamaProperties(URI.create(baseUrl), model, firstToken, stall, answer, 1024, 0.2, PROBE, true));
     }
 
     private static String[] manyTokens() {

@@ -25,7 +25,7 @@ class OllamaPropertiesTest {
     void hasTheDocumentedDefaults() {
         context.run(app -> assertThat(app.getBean(OllamaProperties.class)).isEqualTo(new OllamaProperties(
                 URI.create("http://localhost:11434"), "llama3.2:3b", Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofMinutes(5), 1024, 0.2, Duration.ofSeconds(2))));
+                Duration.ofMinutes(5), 1024, 0.2, Duration.ofSeconds(2), true)));
     }
 
     @Test
@@ -35,12 +35,14 @@ class OllamaPropertiesTest {
                         new SystemEnvironmentPropertySource("env", Map.of(
                                 "DOCQA_OLLAMA_BASE_URL", "http://ollama.internal:11434",
                                 "DOCQA_OLLAMA_MODEL", "qwen2.5:0.5b",
-                                "DOCQA_OLLAMA_STALL_TIMEOUT", "45s"))))
+                                "DOCQA_OLLAMA_STALL_TIMEOUT", "45s",
+                                "DOCQA_OLLAMA_REQUIRED", "false"))))
                 .run(app -> {
                     OllamaProperties properties = app.getBean(OllamaProperties.class);
                     assertThat(properties.baseUrl()).isEqualTo(URI.create("http://ollama.internal:11434"));
                     assertThat(properties.stallTimeout()).isEqualTo(Duration.ofSeconds(45));
                     assertThat(app.getBean(OllamaChat.class).model()).isEqualTo("qwen2.5:0.5b");
+                    assertThat(app.getBean(OllamaChat.class).required()).isFalse();
                 });
     }
 

@@ -85,6 +85,14 @@ public final class ChromaServer {
         return backend;
     }
 
+    /**
+     * Chroma from npm (through {@code .ci/chroma-local.sh}) on a free loopback port, keeping its data in {@code dataDir}
+     * after it stops; it is stopped when the JVM exits. Returns once it answers.
+     */
+    public static ChromaServer fromNpm(Path dataDir) {
+        return started(new NpmProcess(freePort(), dataDir));
+    }
+
     private static ChromaServer create() {
         String given = System.getProperty(URL_VARIABLE, System.getenv(URL_VARIABLE));
         if (given != null && !given.isBlank()) {
@@ -93,10 +101,13 @@ public final class ChromaServer {
             return new ChromaServer(null, url);
         }
         int port = freePort();
-        Backend backend = DockerClientFactory.instance().isDockerAvailable() ? new Container(port) : new NpmProcess(port);
+        return started(DockerClientFactory.instance().isDockerAvailable() ? new Container(port) : new NpmProcess(port, null));
+    }
+
+    private static ChromaServer started(Backend backend) {
         Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "chroma-server-shutdown"));
         backend.start();
-        String url = "http://" + backend.host() + ":" + port;
+        String url = "http://" + backend.host() + ":" + backend.port();
         awaitHeartbeat(url, START_TIMEOUT, backend);
         return new ChromaServer(backend, url);
     }
@@ -140,6 +151,8 @@ public final class ChromaServer {
 
         String host();
 
+        int port();
+
         boolean alive();
 
         String diagnostics();
@@ -148,7 +161,10 @@ public final class ChromaServer {
         void close();
     }
 
-    /** The npm server through the project's script; SIGTERM makes it spin for a long time, so it is killed. */
+    /**
+     * The npm server through the project's script; SIGTERM makes it spin for a long time, so it is killed. Its data and
+     * log go to a temporary folder removed at exit, or to a data folder of the caller's that stays.
+     */
     private static final class NpmProcess implements Backend {
 
         private final int port;
@@ -156,18 +172,20 @@ public final class ChromaServer {
         private final Path data;
         private final Path log;
         private final Path script;
+        private final boolean temporary;
         private Process process;
 
-        NpmProcess(int port) {
+        NpmProcess(int port, Path dataDir) {
             this.port = port;
             this.script = findScript();
+            this.temporary = dataDir == null;
             try {
-                this.home = Files.createTempDirectory("docqa-chroma-");
+                this.home = temporary ? Files.createTempDirectory("docqa-chroma-") : Files.createDirectories(dataDir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            this.data = home.resolve("data");
-            this.log = home.resolve("chroma.log");
+            this.data = temporary ? home.resolve("data") : home;
+            this.log = temporary ? home.resolve("chroma.log") : home.resolveSibling(home.getFileName() + ".log");
         }
 
         @Override
@@ -213,6 +231,11 @@ public final class ChromaServer {
         }
 
         @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
         public boolean alive() {
             return process != null && process.isAlive();
         }
@@ -233,6 +256,9 @@ public final class ChromaServer {
         @Override
         public void close() {
             stop();
+            if (!temporary) {
+                return;
+            }
             try (Stream<Path> files = Files.walk(home)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             } catch (IOException e) {
@@ -256,9 +282,11 @@ public final class ChromaServer {
     private static final class Container implements Backend {
 
         private final FixedPortChroma container;
+        private final int port;
 
         Container(int port) {
             this.container = new FixedPortChroma(port);
+            this.port = port;
         }
 
         @Override
@@ -278,6 +306,11 @@ public final class ChromaServer {
         @Override
         public String host() {
             return container.getHost();
+        }
+
+        @Override
+        public int port() {
+            return port;
         }
 
         @Override

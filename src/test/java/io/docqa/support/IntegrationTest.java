@@ -19,10 +19,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 public abstract class IntegrationTest {
 
     /** The bearer token that {@code /actuator/prometheus} asks for in these tests. */
-    protected static final String SCRAPE_TOKEN = "test-scrape-token";
+    protected static final String SCRAPE_TOKEN = ServiceProperties.SCRAPE_TOKEN;
 
     /** The one browser origin besides its own that the service under test lets call its API. */
-    protected static final String ALLOWED_ORIGIN = "https://app.example.test";
+    protected static final String ALLOWED_ORIGIN = ServiceProperties.ALLOWED_ORIGIN;
 
     /** One fake model server for the whole run; tests that script it reset it first. */
     protected static final FakeOllama OLLAMA = FakeOllama.start();
@@ -38,26 +38,7 @@ public abstract class IntegrationTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        TestDatabase database = TestDatabase.get();
-        registry.add("spring.r2dbc.url", database::r2dbcUrl);
-        registry.add("spring.r2dbc.username", database::user);
-        registry.add("spring.r2dbc.password", database::password);
-        registry.add("spring.flyway.url", database::jdbcUrl);
-        registry.add("spring.flyway.user", database::user);
-        registry.add("spring.flyway.password", database::password);
-        registry.add("docqa.chroma.url", () -> ChromaServer.get().url());
-        registry.add("docqa.chroma.timeout", () -> "30s"); // a Chroma starved of CPU is slow, not away
-        registry.add("docqa.ollama.base-url", () -> OLLAMA.baseUrl());
-        registry.add("docqa.ollama.first-token-timeout", () -> "3s");
-        registry.add("docqa.ollama.stall-timeout", () -> "2s");
-        registry.add("docqa.ollama.answer-timeout", () -> "20s");
-        registry.add("docqa.upload.max-file-size", () -> "1MB");
-        registry.add("docqa.upload.max-parts", () -> "3");
-        registry.add("docqa.chat.max-concurrent-generations", () -> "2");
-        registry.add("docqa.chat.max-queued-generations", () -> "2");
-        registry.add("docqa.chat.keep-alive-interval", () -> "1s");
-        registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
-        registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
+        ServiceProperties.register(registry, OLLAMA::baseUrl);
     }
 
     @BeforeEach
