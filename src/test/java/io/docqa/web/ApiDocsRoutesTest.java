@@ -230,6 +230,7 @@ class ApiDocsRoutesTest extends IntegrationTest {
         }
 
         @Override
+        @SuppressWarnings("removal") // the visitor must still implement it while Spring has it
         public void pathExtension(String extension) {
             throw unreadable("pathExtension " + extension);
         }
