@@ -46,8 +46,7 @@ class Documents implements TenantUsage {
         StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, section, text, search) values ");
         for (int i = 0; i < chunks.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :s").append(i).append(", :t").append(i)
-                    .append(", setweight(to_tsvector(cast(:config as regconfig), coalesce(:s").append(i).append(", '')), 'A')")
-                    .append(" || to_tsvector(cast(:config as regconfig), :t").append(i).append("))");
+                    .append(", chunk_search_vector(cast(:config as regconfig), :s").append(i).append(", :t").append(i).append("))");
         }
         sql.append(" on conflict (document_id, chunk_index) do update set section = excluded.section, text = excluded.text, search = excluded.search");
         var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value())
