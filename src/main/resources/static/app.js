@@ -1,5 +1,7 @@
-// The docqa chat page: one module, no dependencies. Text from the model, documents and users is only ever put into
-// the page as text nodes (textContent, append(string), Text.splitText), never parsed as HTML.
+// The docqa chat page. Text from the model, documents and users is only ever put into the page as text nodes
+// (textContent, append(string)) or, for answers, as elements built from a Markdown parse: never parsed as HTML.
+
+import { renderMarkdown } from './markdown.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -364,6 +366,7 @@ function showAuth() {
   documents.clear();
   $('document-list').replaceChildren();
   $('upload-list').replaceChildren();
+  uploading.clear();
   $('conversation-list').replaceChildren();
   newConversation();
 }
@@ -446,6 +449,8 @@ async function signOut() {
 // ------------------------------------------------------------------------------------------------ documents
 
 const documents = new Map();
+/** Upload rows still in flight: until a file's `document` event, its row alone shows it, not the document list. */
+const uploading = new Set();
 let documentPoll = 0;
 
 async function loadDocuments() {
@@ -469,12 +474,17 @@ function upsertDocument(doc) {
 
 function renderDocuments() {
   const list = $('document-list');
-  const sorted = [...documents.values()].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+  const sorted = [...documents.values()].filter((doc) => !isUploading(doc))
+    .sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
   list.replaceChildren(...sorted.map(documentItem));
-  $('documents-empty').hidden = sorted.length > 0;
+  $('documents-empty').hidden = sorted.length > 0 || uploading.size > 0;
   if (sorted.some((doc) => doc.status === 'ingesting') && session.accessToken) {
     documentPoll = setTimeout(loadDocuments, 3000);
   }
+}
+
+function isUploading(doc) {
+  return [...uploading].some((row) => (row.id ? row.id === doc.id : row.file.name === doc.filename && doc.status === 'ingesting'));
 }
 
 function documentItem(doc) {
@@ -569,10 +579,7 @@ async function upload(files) {
             row.progress(data.bytes_read, data.chunks_embedded);
           }
         } else if (type === 'document') {
-          const row = rowFor(data);
-          if (row) {
-            row.finish(data);
-          }
+          rowFor(data)?.finish();
           upsertDocument(data);
         } else if (type === 'error') {
           const problem = problemFrom(data, data.status || 500);
@@ -582,10 +589,8 @@ async function upload(files) {
     } else {
       const body = await response.json();
       for (const doc of body.documents || []) {
-        const row = rowFor(doc);
-        if (row) {
-          row.finish(doc);
-        }
+        rowFor(doc)?.finish();
+        upsertDocument(doc);
       }
     }
     rows.filter((row) => !row.finished).forEach((row) => row.fail(new ApiError({ code: 'cut_off' })));
@@ -616,22 +621,15 @@ function uploadRow(file) {
         ? `Read ${formatBytes(file.size)} · ${chunks} ${chunks === 1 ? 'chunk' : 'chunks'} embedded`
         : `Reading ${percent}% of ${formatBytes(file.size)} · ${chunks} ${chunks === 1 ? 'chunk' : 'chunks'} embedded`;
     },
-    finish(doc) {
+    /** The file is a document now (ready or failed): the document list shows it from here on, so the row goes. */
+    finish() {
       row.finished = true;
-      bar.value = bar.max;
-      item.dataset.state = doc.status;
-      close.hidden = false;
-      if (doc.status === 'failed') {
-        status.className = 'failed';
-        status.textContent = `Failed: ${doc.error || 'the file could not be read'}`;
-      } else {
-        status.className = 'done';
-        status.textContent = `Ready · ${doc.chunk_count} ${doc.chunk_count === 1 ? 'chunk' : 'chunks'}`;
-        setTimeout(() => item.remove(), 8000);
-      }
+      uploading.delete(row);
+      item.remove();
     },
     fail(error) {
       row.finished = true;
+      uploading.delete(row);
       item.dataset.state = 'failed';
       close.hidden = false;
       bar.hidden = true;
@@ -639,6 +637,7 @@ function uploadRow(file) {
       renderProblem(status, error);
     },
   };
+  uploading.add(row);
   return row;
 }
 
@@ -649,7 +648,10 @@ const chat = { conversationId: null, running: null };
 /** Citations as the model writes them: [1], [2, 3]. */
 const CITATION = /\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g;
 
-/** One message on screen. Assistant text grows token by token; complete citations become buttons as they appear. */
+/**
+ * One message on screen. A question is plain text. An answer is Markdown, rendered again once per animation frame
+ * while tokens arrive (so once per batch of tokens, never per character), with its citations as buttons.
+ */
 function messageView(role) {
   const answer = el('div', { class: 'answer', 'data-testid': role === 'user' ? 'question-text' : 'answer-text' });
   const bubble = el('div', { class: 'bubble' }, answer);
@@ -662,10 +664,9 @@ function messageView(role) {
   $('messages-empty')?.remove();
   $('messages').append(root);
 
-  let tail = document.createTextNode('');
-  let scanFrom = 0;
+  let markdown = '';
   let sources = [];
-  answer.append(tail);
+  let frame = 0;
 
   function citeButton(number) {
     const source = sources[number - 1];
@@ -674,30 +675,41 @@ function messageView(role) {
       onclick: () => openSource(number, source) }, String(number));
   }
 
-  function linkCitations() {
-    CITATION.lastIndex = scanFrom;
-    let match;
-    while ((match = CITATION.exec(tail.data)) !== null) {
+  /** A run of answer text as nodes: a complete citation of known sources becomes buttons, the rest stays text. */
+  function withCitations(text) {
+    const nodes = [];
+    let from = 0;
+    for (const match of text.matchAll(CITATION)) {
       const numbers = match[1].split(',').map((n) => Number(n.trim()));
-      if (!numbers.every((n) => n >= 1 && n <= sources.length)) {
-        scanFrom = CITATION.lastIndex;
-        continue;
+      if (numbers.every((n) => n >= 1 && n <= sources.length)) {
+        nodes.push(text.slice(from, match.index), ...numbers.map(citeButton));
+        from = match.index + match[0].length;
       }
-      const cited = tail.splitText(match.index);
-      const rest = cited.splitText(match[0].length);
-      cited.replaceWith(...numbers.map(citeButton));
-      tail = rest;
-      scanFrom = 0;
-      CITATION.lastIndex = 0;
+    }
+    nodes.push(text.slice(from));
+    return nodes.filter((node) => node !== '');
+  }
+
+  function render() {
+    cancelAnimationFrame(frame);
+    frame = 0;
+    const following = nearTheEnd();
+    if (role === 'user') {
+      answer.textContent = markdown;
+    } else {
+      renderMarkdown(answer, markdown, withCitations);
+    }
+    bubble.hidden = markdown === '' && root.dataset.state !== 'streaming';
+    if (following) {
+      scrollToEnd();
     }
   }
 
   const view = {
     root,
     append(text) {
-      tail.appendData(text);
-      linkCitations();
-      scrollToEnd();
+      markdown += text;
+      frame = frame || requestAnimationFrame(render);
     },
     setSources(list) {
       sources = Array.isArray(list) ? list : [];
@@ -708,14 +720,15 @@ function messageView(role) {
         sectionOf(source) ? el('span', { class: 'section', 'data-testid': 'source-section' }, ` — ${sectionOf(source)}`)
           : ` #${source.chunk_index}`))));
       sourceList.hidden = sources.length === 0;
-      linkCitations();
+      answer.replaceChildren(); // the citations of every block change with the sources
+      render();
     },
     setState(state, text = '') {
       root.dataset.state = state;
       root.classList.toggle('streaming', state === 'streaming');
-      bubble.hidden = state !== 'streaming' && answer.textContent === '';
       status.className = 'status';
       status.textContent = text;
+      render();
     },
     fail(error) {
       view.setState('error');
@@ -725,6 +738,12 @@ function messageView(role) {
     },
   };
   return view;
+}
+
+/** Whether the message list shows its end, so that a growing answer should keep it in view. */
+function nearTheEnd() {
+  const box = $('messages');
+  return box.scrollHeight - box.scrollTop - box.clientHeight < 48;
 }
 
 function scrollToEnd() {

@@ -16,6 +16,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class ChatPage {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String LAST_ANSWER = """
+            const answers = document.querySelectorAll('[data-testid=message][data-role=assistant] [data-testid=answer-text]');
+            const answer = answers[answers.length - 1];
+            """;
 
     private final WebDriver driver;
     private final String baseUrl;
@@ -60,18 +64,30 @@ final class ChatPage {
     }
 
     /**
-     * Records every status text the upload rows show from now on, as "filename|text". Mutation records keep each text
-     * node that was put in, so states replaced within one task (two events in one network read) are not lost.
+     * Records from now on every status text the upload rows show, as "filename|text", every value their progress bars
+     * take, as "filename|value/max", and after each change of the documents panel how many times each file name shows
+     * in it (upload rows and document rows together), as "filename|count". Mutation records keep each text node that was
+     * put in, so states replaced within one task (two events in one network read) are not lost.
      */
-    void recordUploadProgress() {
+    void recordUploads() {
         script("""
-                window.__uploads = [];
-                new MutationObserver(records => records.forEach(record => {
-                  const status = record.target.closest && record.target.closest('[data-testid=upload-status]');
-                  if (!status || record.type !== 'childList') return;
-                  const text = [...record.addedNodes].map(node => node.textContent).join('');
-                  if (text) window.__uploads.push(status.closest('[data-testid=upload]').dataset.filename + '|' + text);
-                })).observe(document.getElementById('upload-list'), { subtree: true, childList: true });
+                window.__uploads = []; window.__bars = []; window.__shown = [];
+                const panel = document.getElementById('documents-panel');
+                new MutationObserver(records => {
+                  records.forEach(record => {
+                    const row = record.target.closest && record.target.closest('[data-testid=upload]');
+                    if (!row) return;
+                    if (record.type === 'attributes' && record.target.matches('[data-testid=upload-progress]')) {
+                      window.__bars.push(row.dataset.filename + '|' + record.target.value + '/' + record.target.max);
+                    }
+                    const status = record.target.closest('[data-testid=upload-status]');
+                    const text = [...record.addedNodes].map(node => node.textContent).join('');
+                    if (status && text) window.__uploads.push(row.dataset.filename + '|' + text);
+                  });
+                  const names = [...panel.querySelectorAll('[data-testid=upload]')].map(row => row.dataset.filename)
+                    .concat([...panel.querySelectorAll('[data-testid=document-name]')].map(name => name.textContent));
+                  new Set(names).forEach(name => window.__shown.push(name + '|' + names.filter(n => n === name).length));
+                }).observe(panel, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
                 """);
     }
 
@@ -80,14 +96,26 @@ final class ChatPage {
         return (List<String>) script("return window.__uploads || [];");
     }
 
-    /** The progress bar of the newest upload row of that file: value and max. */
+    /** The values the progress bars of that file took, as "value/max". */
+    List<String> uploadBarValues(String filename) {
+        return recorded("__bars", filename);
+    }
+
+    /** How many times that file showed in the documents panel, after each change of the panel. */
+    List<String> timesShown(String filename) {
+        return recorded("__shown", filename);
+    }
+
     @SuppressWarnings("unchecked")
-    List<Long> uploadBar(String filename) {
-        List<Object> bar = (List<Object>) script("""
-                const bar = document.querySelector('[data-testid=upload][data-filename="' + CSS.escape(arguments[0]) + '"] [data-testid=upload-progress]');
-                return bar ? [bar.value, bar.max] : [];
-                """, filename);
-        return bar.stream().map(ChatPage::number).toList();
+    private List<String> recorded(String variable, String filename) {
+        List<String> all = (List<String>) script("return window." + variable + " || [];");
+        return all.stream().filter(entry -> entry.startsWith(filename + "|")).map(entry -> entry.substring(filename.length() + 1))
+                .toList();
+    }
+
+    /** How many upload rows show now. */
+    int uploadRows() {
+        return driver.findElements(By.cssSelector("[data-testid=upload]")).size();
     }
 
     void upload(Path file) {
@@ -168,6 +196,45 @@ final class ChatPage {
 
     void awaitAnswerLongerThan(int characters) {
         waitFor(d -> answerText().length() > characters);
+    }
+
+    /** The elements of the newest answer's formatted text that match the CSS selector. */
+    List<WebElement> inAnswer(String selector) {
+        return lastAnswer().findElements(By.cssSelector("[data-testid=answer-text] " + selector));
+    }
+
+    List<String> textsInAnswer(String selector) {
+        return inAnswer(selector).stream().map(WebElement::getText).toList();
+    }
+
+    /** Marks the newest answer's first block, so that {@link #firstBlockKept()} can tell whether it ever left the page. */
+    void markFirstBlock() {
+        script(LAST_ANSWER + """
+                const first = window.__firstBlock = answer.firstElementChild;
+                window.__firstBlockRemoved = false;
+                new MutationObserver(records => records.forEach(record => record.removedNodes.forEach(node => {
+                  if (node === first) window.__firstBlockRemoved = true;
+                }))).observe(answer, { childList: true });
+                """);
+    }
+
+    boolean firstBlockKept() {
+        return (Boolean) script(LAST_ANSWER
+                + "return !window.__firstBlockRemoved && Boolean(window.__firstBlock) && window.__firstBlock === answer.firstElementChild;");
+    }
+
+    /** The number of blocks (paragraphs, lists, tables…) the newest answer shows. */
+    int answerBlocks() {
+        return (int) number(script(LAST_ANSWER + "return answer ? answer.children.length : 0;"));
+    }
+
+    /** Opens the conversation from the history and waits until the messages shown before have left the page. */
+    void openConversation(String title) {
+        WebElement open = waitFor(d -> d.findElements(By.cssSelector("[data-testid=conversation-open]")).stream()
+                .filter(button -> button.getText().startsWith(title)).findFirst().orElse(null));
+        script("window.__shownBefore = document.querySelector('#messages > *');");
+        open.click();
+        waitFor(d -> (Boolean) script("return !window.__shownBefore.isConnected;"));
     }
 
     List<WebElement> citations() {

@@ -1,6 +1,7 @@
 package io.docqa.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -62,17 +63,17 @@ class ChatPageE2ETest extends IntegrationTest {
         assertThat(page.signedInAs()).isEqualTo(email);
 
         Path file = write("aurora.txt", Uploads.prose("aurora procedure", 30));
-        page.recordUploadProgress();
+        page.recordUploads();
         page.upload(file);
         String document = page.awaitDocument("aurora.txt", "ready");
         assertThat(document).containsPattern("[1-9]\\d* chunks");
-        List<String> progress = page.uploadProgress();
-        assertThat(progress).as("upload states, fed by the progress events")
-                .anySatisfy(state -> assertThat(state).matches("aurora\\.txt\\|Read.* · [1-9]\\d* chunks? embedded"))
-                .last().asString().matches("aurora\\.txt\\|Ready · [1-9]\\d* chunks");
-        List<Long> bar = page.uploadBar("aurora.txt");
-        assertThat(bar).hasSize(2);
-        assertThat(bar.get(0)).as("progress bar full at the end").isEqualTo(bar.get(1)).isEqualTo(Files.size(file));
+        assertThat(page.uploadProgress()).as("upload states, fed by the progress events")
+                .anySatisfy(state -> assertThat(state).matches("aurora\\.txt\\|Read.* · [1-9]\\d* chunks? embedded"));
+        long size = Files.size(file);
+        assertThat(page.uploadBarValues("aurora.txt")).as("progress bar values").last().isEqualTo(size + "/" + size);
+        assertThat(page.uploadRows()).as("a finished upload leaves the progress list for the document list").isZero();
+        assertThat(page.timesShown("aurora.txt")).as("how often the file showed in the documents panel, change by change")
+                .contains("1").allMatch(times -> times.equals("1"));
         browser.screenshot("02-documents-ready");
 
         OLLAMA.answer(CITED_ANSWER.toArray(String[]::new)).tokenDelay(Duration.ofMillis(150));
@@ -118,6 +119,88 @@ class ChatPageE2ETest extends IntegrationTest {
                 .expectStatus().isUnauthorized();
         browser.screenshot("06-signed-out");
         assertNoContentSecurityPolicyViolations();
+    }
+
+    @Test
+    void aMarkdownAnswerShowsFormattedWithClickableCitationsInside() throws IOException {
+        signInWithADocument("Formatted");
+        OLLAMA.answer("### The aurora", " procedure\n\n", "It has **two** steps [1]:\n\n", "1. Check the", " *sensor* [1]\n",
+                "2. Run the `aurora` tool\n\n", "```sh\n", "aurora --check <all> [1]\n", "```\n\n",
+                "| Step | Owner |\n", "|:--|--:|\n", "| Check | night shift [1] |\n", "| Run | `ops` |\n")
+                .tokenDelay(Duration.ofMillis(120));
+        page.ask("How does the aurora procedure work?");
+        page.waitFor(driver -> page.answerBlocks() >= 2);
+        page.markFirstBlock();
+        page.awaitAnswerState("done");
+
+        assertThat(page.firstBlockKept()).as("a finished block is not rebuilt while later tokens arrive").isTrue();
+        assertFormatted();
+        browser.screenshot("13-formatted-answer");
+        assertThat(page.openCitation(page.inAnswer("li [data-testid=citation]").get(0))).startsWith("[1] aurora.txt");
+        page.closePassage();
+        assertThat(page.openCitation(page.inAnswer("td [data-testid=citation]").get(0))).startsWith("[1] aurora.txt");
+        page.closePassage();
+
+        page.openConversation("How does the aurora procedure work?");
+        page.waitFor(driver -> page.inAnswer("table").size() == 1);
+        assertFormatted();
+        browser.resize(390, 844);
+        assertThat(fitsTheWidth()).as("no sideways scrolling at 390 px with a table and code").isTrue();
+        browser.screenshot("15-phone-formatted-answer");
+        assertNoContentSecurityPolicyViolations();
+    }
+
+    private void assertFormatted() {
+        assertThat(page.textsInAnswer("h3")).containsExactly("The aurora procedure");
+        assertThat(page.textsInAnswer("p strong")).containsExactly("two");
+        assertThat(page.textsInAnswer("ol > li")).containsExactly("Check the sensor 1", "Run the aurora tool");
+        assertThat(page.inAnswer("ol").get(0).getDomProperty("start")).as("numbered from 1").isEqualTo("1");
+        assertThat(page.textsInAnswer("ol > li em")).containsExactly("sensor");
+        assertThat(page.textsInAnswer("ol > li code")).containsExactly("aurora");
+        assertThat(page.textsInAnswer("pre > code")).as("code stays as written, citations included")
+                .containsExactly("aurora --check <all> [1]");
+        assertThat(page.textsInAnswer("table th")).containsExactly("Step", "Owner");
+        assertThat(page.textsInAnswer("table tbody td")).containsExactly("Check", "night shift 1", "Run", "ops");
+        assertThat(page.inAnswer("table th").get(1).getDomAttribute("class")).isEqualTo("align-right");
+        assertThat(page.citations()).as("citations in the paragraph, the list and the table").hasSize(3)
+                .allSatisfy(citation -> assertThat(citation.getText()).isEqualTo("1"));
+    }
+
+    @Test
+    void markupInAnAnswerIsShownAsTextOrDropped() throws IOException {
+        signInWithADocument("Inert");
+        OLLAMA.answer("Look: <img src=x onerror=\"window.__injected='img'\"> and <scr", "ipt>window.__injected='script'</script> ok.\n\n",
+                "<b>bold?</b> [a link](javascript:window.__injected='link') or [this](JaVaScRiPt:alert(1)) ",
+                "or [that](data:text/html,<script>alert(1)</script>) and ![a picture](https://example.invalid/p.png) [1]\n\n",
+                "<div onclick=\"window.__injected='div'\">[safe](https://example.org/docs)</div>\n\n",
+                "More at https://example.org/more, not at handbook.md or javascript:alert(1).\n")
+                .tokenDelay(Duration.ofMillis(10));
+        page.ask("What is the aurora procedure?");
+        page.awaitAnswerState("done");
+
+        for (String tag : List.of("img", "script", "b", "div[onclick]", "iframe", "[onerror]", "[onclick]", "[style]")) {
+            assertThat(page.inAnswer(tag)).as("no %s from the model", tag).isEmpty();
+        }
+        assertThat(page.answerText()).contains("Look: <img src=x onerror=\"window.__injected='img'\"> and <script>",
+                "<b>bold?</b>", "[a link](javascript:window.__injected='link')", "a picture", "<div onclick=");
+        assertThat(page.inAnswer("a")).as("only the https addresses are links")
+                .extracting(link -> link.getDomProperty("href"), link -> link.getText(), link -> link.getDomAttribute("rel"))
+                .containsExactly(tuple("https://example.org/docs", "safe", "noopener noreferrer nofollow"),
+                        tuple("https://example.org/more", "https://example.org/more", "noopener noreferrer nofollow"));
+        assertThat(page.answerText()).contains("not at handbook.md or javascript:alert(1).");
+        assertThat(page.citations()).hasSize(1);
+        assertThat(page.script("return window.__injected === undefined;")).as("nothing from the model ran").isEqualTo(true);
+        browser.screenshot("14-inert-markup");
+        assertNoContentSecurityPolicyViolations();
+    }
+
+    private void signInWithADocument(String workspace) throws IOException {
+        Api.Account account = api.signup(workspace);
+        page.open();
+        page.logIn(account.email(), Api.Account.PASSWORD);
+        page.awaitSignedIn();
+        page.upload(write("aurora.txt", Uploads.prose("aurora procedure", 8)));
+        page.awaitDocument("aurora.txt", "ready");
     }
 
     @Test

@@ -19,8 +19,11 @@ class PagesTest extends IntegrationTest {
     @Test
     void chatPageIsServedWithAStrictContentSecurityPolicy() {
         String html = page("/");
-        assertThat(html).contains("<script type=\"module\" src=\"/app.js\"></script>", "href=\"/app.css\"");
+        assertThat(html).contains("<script src=\"/webjars/markdown-it/dist/markdown-it.min.js\" defer></script>",
+                "<script type=\"module\" src=\"/app.js\"></script>", "href=\"/app.css\"");
+        asset("/webjars/markdown-it/dist/markdown-it.min.js", "text/javascript");
         asset("/app.js", "text/javascript");
+        asset("/markdown.js", "text/javascript");
         asset("/app.css", "text/css");
     }
 
@@ -50,9 +53,10 @@ class PagesTest extends IntegrationTest {
 
     @Test
     void chatPageNeverParsesTextAsHtml() throws IOException {
-        String script = read("static/app.js");
-        assertThat(script).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                "new Function", "createContextualFragment", "DOMParser");
+        for (String file : new String[] {"static/app.js", "static/markdown.js"}) {
+            assertThat(read(file)).as(file).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                    "eval(", "new Function", "createContextualFragment", "DOMParser", ".render(", "setAttribute('style'");
+        }
     }
 
     private String page(String path) {
