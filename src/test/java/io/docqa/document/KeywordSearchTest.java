@@ -42,6 +42,23 @@ class KeywordSearchTest extends IntegrationTest {
     }
 
     @Test
+    void ingestionIndexesAChunkAsMigrationV14IndexedTheStoredOnes() {
+        Account account = api.signup("Keywords index");
+        UUID names = api.uploadText(account, "names.txt", "Call os.path.join(a, b) to join two paths.");
+
+        StepVerifier.create(db.sql("""
+                        select count(*) as chunks,
+                               count(*) filter (where search = chunk_search_vector('english', section, text)) as alike,
+                               count(*) filter (where search @@ 'os.path.join & os & path & join'::tsquery) as parts
+                        from document_chunks where tenant_id = :tenant and document_id = :id""")
+                        .bind("tenant", account.tenantId()).bind("id", names)
+                        .map(row -> new long[] {row.get("chunks", Long.class), row.get("alike", Long.class), row.get("parts", Long.class)})
+                        .one())
+                .assertNext(counts -> assertThat(counts).containsExactly(1, 1, 1))
+                .verifyComplete();
+    }
+
+    @Test
     void wordsThatOnlyAskFindNothing() {
         Account account = api.signup("Keywords request words");
         UUID utc = api.uploadText(account, "time.txt", "UTC is Coordinated Universal Time, formerly known as Greenwich Mean Time.");
