@@ -40,6 +40,11 @@ public class ProblemWriter {
         return URI.create("urn:docqa:problem:" + code);
     }
 
+    /** The problem as JSON bytes, for a response that is not written through an exchange. */
+    byte[] bytes(ApiException problem, String instance) {
+        return json.writeValueAsBytes(body(problem, instance));
+    }
+
     public Mono<Void> write(ServerWebExchange exchange, ApiException problem) {
         var response = exchange.getResponse();
         if (response.isCommitted()) {
@@ -51,8 +56,7 @@ public class ProblemWriter {
         if (problem.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
         }
-        byte[] bytes = json.writeValueAsBytes(body(problem, exchange.getRequest().getPath().value()));
-        DataBuffer buffer = response.bufferFactory().wrap(bytes);
+        DataBuffer buffer = response.bufferFactory().wrap(bytes(problem, exchange.getRequest().getPath().value()));
         return response.writeWith(Mono.just(buffer));
     }
 }
