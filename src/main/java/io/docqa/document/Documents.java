@@ -51,8 +51,7 @@ class Documents implements TenantUsage {
                 with held as (select id from documents where id = :doc and tenant_id = :tenant and owner_instance = :owner
                               and status = 'ingesting' for update),
                 stored as (insert into document_chunks (document_id, tenant_id, chunk_index, section, text, search)
-                           select :doc, :tenant, v.i, v.s, v.t, setweight(to_tsvector(cast(:config as regconfig), coalesce(v.s, '')), 'A')
-                                  || to_tsvector(cast(:config as regconfig), v.t)
+                           select :doc, :tenant, v.i, v.s, v.t, chunk_search_vector(cast(:config as regconfig), v.s, v.t)
                            from (values\s""");
         for (int i = 0; i < chunks.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(cast(:i").append(i).append(" as integer), cast(:s").append(i)

@@ -12,7 +12,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Keyword search over the chunks of a tenant's ready documents with PostgreSQL's full-text search, in one statement
- * whose every chunk row is the tenant's. The question's words (stemmed, stop words dropped) are weighted by rarity,
+ * whose every chunk row is the tenant's. The question's words (stemmed, stop words and request words such as "explain"
+ * dropped; a dotted name such as {@code json.loads} counts whole and by its parts, as chunks are indexed: migration
+ * V14) are weighted by rarity,
  * {@code ln(1 / share of chunks holding the word)}, from PostgreSQL's statistics of the column (words it does not
  * list as common count as rare). A chunk is found when it holds any rare word, or all common ones; chunks rank by
  * the weight of the words they hold, then by cover density ({@code ts_rank_cd}).
@@ -21,21 +23,21 @@ import reactor.core.publisher.Mono;
 public class KeywordSearch {
 
     private static final String SQL = """
-            with stats as (
-                select most_common_elems::text::text[] as elems, most_common_elem_freqs as freqs
-                from pg_stats where schemaname = current_schema() and tablename = 'document_chunks' and attname = 'search'
+            with stats as materialized (
+                select w.term, w.share
+                from pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs) as w(term, share)
+                where schemaname = current_schema() and tablename = 'document_chunks' and attname = 'search'
             ), asked as (
                 select term, max(weight) as weight from (
-                    select unnest(tsvector_to_array(to_tsvector(cast(:config as regconfig), :question))) as term, 1.0::float8 as weight
+                    select unnest(question_terms(cast(:config as regconfig), :question, :request)) as term, 1.0::float8 as weight
                     union all
-                    select unnest(tsvector_to_array(to_tsvector(cast(:config as regconfig), :earlier))), cast(:weight as float8)
+                    select unnest(question_terms(cast(:config as regconfig), :earlier, :request)), cast(:weight as float8)
                 ) words where weight > 0 group by term
-            ), shares as (
-                select a.term, a.weight, plainto_tsquery('simple', a.term) as query,
-                       coalesce((select s.freqs[array_position(s.elems, a.term)] from stats s), 0) as share
-                from asked a
             ), terms as (
-                select query, share, weight * ln(1 / greatest(share, 0.0001)) as idf from shares where query::text <> ''
+                select plainto_tsquery('simple', a.term) as query, coalesce(s.share, 0) as share,
+                       a.weight * ln(1 / greatest(coalesce(s.share, 0), 0.0001)) as idf
+                from asked a left join stats s on s.term = a.term
+                where plainto_tsquery('simple', a.term)::text <> ''
             ), q as (
                 select coalesce((select string_agg(query::text, ' | ') from terms where share <= :common)::tsquery, ''::tsquery)
                        || coalesce((select string_agg(query::text, ' & ') from terms where share > :common)::tsquery, ''::tsquery) as match,
@@ -67,6 +69,7 @@ public class KeywordSearch {
                 .bind("question", query.question())
                 .bind("earlier", query.earlier())
                 .bind("weight", query.earlierWeight())
+                .bind("request", properties.requestWords())
                 .bind("common", properties.commonTermShare())
                 .bind("tenant", tenant.value())
                 .bind("limit", limit);

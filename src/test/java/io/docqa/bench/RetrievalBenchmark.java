@@ -52,14 +52,14 @@ public final class RetrievalBenchmark {
             for (String mode : options.modes()) {
                 try (ServiceProcess service = start(mode, ollama, options)) {
                     BenchApi api = new BenchApi(service.baseUrl());
-                    String token;
+                    FreshToken token;
                     if (documentIds.isEmpty()) {
-                        token = api.signup("retrieval benchmark", email);
+                        token = new FreshToken(api, email, api.signup("retrieval benchmark", email));
                         long chunks = upload(api, token, corpus, documentIds);
                         report = new RetrievalReport(header(corpus, chunks, questions, options),
                                 setup(corpus, formats, chunks, questions, options));
                     } else {
-                        token = api.login(email);
+                        token = new FreshToken(api, email, api.login(email));
                     }
                     long started = System.nanoTime();
                     RetrievalEvaluator.Results results = new RetrievalEvaluator(api, token, documentIds).evaluate(questions);
@@ -98,11 +98,11 @@ public final class RetrievalBenchmark {
     }
 
     /** Uploads every file of the corpus, one after another; answers the number of chunks. */
-    private static long upload(BenchApi api, String token, RetrievalCorpus corpus, Map<String, String> documentIds) {
+    private static long upload(BenchApi api, FreshToken token, RetrievalCorpus corpus, Map<String, String> documentIds) {
         long started = System.nanoTime();
         long chunks = 0;
         for (RetrievalCorpus.Page page : corpus.pages()) {
-            JsonNode document = api.upload(token, page.upload(), contentType(page.upload()));
+            JsonNode document = api.upload(token.get(), page.upload(), contentType(page.upload()));
             documentIds.put(page.name(), document.get("id").asString());
             chunks += document.get("chunk_count").asLong();
             if (documentIds.size() % 25 == 0) {

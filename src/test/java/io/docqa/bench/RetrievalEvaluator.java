@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
@@ -30,12 +31,12 @@ final class RetrievalEvaluator {
     }
 
     private final BenchApi api;
-    private final String token;
+    private final Supplier<String> token;
     private final Map<String, String> documentIds;
     private final Map<String, String> pagesByDocument;
 
     /** {@code documentIds}: the uploaded document of each corpus page. */
-    RetrievalEvaluator(BenchApi api, String token, Map<String, String> documentIds) {
+    RetrievalEvaluator(BenchApi api, Supplier<String> token, Map<String, String> documentIds) {
         this.api = api;
         this.token = token;
         this.documentIds = documentIds;
@@ -58,8 +59,8 @@ final class RetrievalEvaluator {
         List<Outcome> followUps = new ArrayList<>();
         List<Outcome> alone = new ArrayList<>();
         for (QuestionSet.FollowUp pair : questions.followUps()) {
-            String conversation = api.chat(token, request(pair.first().text(), null, null)).get("conversation_id").asString();
-            String rawConversation = api.chat(token, request(pair.first().text(), null, 0.0)).get("conversation_id").asString();
+            String conversation = api.chat(token.get(), request(pair.first().text(), null, null)).get("conversation_id").asString();
+            String rawConversation = api.chat(token.get(), request(pair.first().text(), null, 0.0)).get("conversation_id").asString();
             followUps.add(ask(pair.followUp(), conversation, rawConversation));
             alone.add(ask(pair.followUp(), null, null));
         }
@@ -68,8 +69,8 @@ final class RetrievalEvaluator {
 
     /** Asked as a user would, in {@code conversation}, and with {@code min_score} 0 in {@code rawConversation}. */
     private Outcome ask(QuestionSet.Question question, String conversation, String rawConversation) {
-        JsonNode answer = api.chat(token, request(question.text(), conversation, null));
-        JsonNode raw = api.chat(token, request(question.text(), rawConversation, 0.0));
+        JsonNode answer = api.chat(token.get(), request(question.text(), conversation, null));
+        JsonNode raw = api.chat(token.get(), request(question.text(), rawConversation, 0.0));
         JsonNode sources = answer.get("sources");
         String finishReason = answer.path("finish_reason").asString("");
         boolean refused = sources.isEmpty() || "not_covered".equals(finishReason);

@@ -11,10 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyInserters;
 import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
-import io.docqa.support.Uploads;
 import io.docqa.tenant.TenantId;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -31,8 +29,8 @@ class KeywordIsolationTest extends IntegrationTest {
     void aTenantsKeywordSearchNeverReturnsAnotherTenantsChunksEvenWithTheirExactWords() {
         Account a = api.signup("Keywords A");
         Account b = api.signup("Keywords B");
-        UUID secret = upload(a, "secret.txt", SECRET);
-        UUID other = upload(b, "other.txt", "The zebra enclosure of the city zoo opens at nine.");
+        UUID secret = api.uploadText(a, "secret.txt", SECRET);
+        UUID other = api.uploadText(b, "other.txt", "The zebra enclosure of the city zoo opens at nine.");
         KeywordQuery exactWords = KeywordQuery.of(SECRET);
 
         StepVerifier.create(keywords.search(new TenantId(a.tenantId()), exactWords, Set.of(), 20))
@@ -57,8 +55,8 @@ class KeywordIsolationTest extends IntegrationTest {
     void overTheApiAnotherTenantsWordsFindNothingAndItsDocumentsAre404() {
         Account a = api.signup("Keyword API A");
         Account b = api.signup("Keyword API B");
-        UUID secret = upload(a, "secret.txt", SECRET);
-        upload(b, "other.txt", "The zebra enclosure of the city zoo opens at nine.");
+        UUID secret = api.uploadText(a, "secret.txt", SECRET);
+        api.uploadText(b, "other.txt", "The zebra enclosure of the city zoo opens at nine.");
         OLLAMA.answer("ok");
 
         JsonNode answer = http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, b.bearer())
@@ -77,20 +75,12 @@ class KeywordIsolationTest extends IntegrationTest {
     @Test
     void aDeletedDocumentIsNoLongerFound() {
         Account a = api.signup("Keywords deleted");
-        UUID secret = upload(a, "secret.txt", SECRET);
+        UUID secret = api.uploadText(a, "secret.txt", SECRET);
         http.delete().uri("/api/v1/documents/{id}", secret).header(HttpHeaders.AUTHORIZATION, a.bearer())
                 .exchange().expectStatus().isNoContent();
 
         StepVerifier.create(keywords.search(new TenantId(a.tenantId()), KeywordQuery.of(SECRET), Set.of(), 20))
                 .assertNext(hits -> assertThat(hits).isEmpty())
                 .verifyComplete();
-    }
-
-    private UUID upload(Account account, String name, String text) {
-        return UUID.fromString(http.post().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, account.bearer())
-                .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text(name, text))))
-                .exchange().expectStatus().isCreated()
-                .expectBody(JsonNode.class).returnResult().getResponseBody()
-                .get("documents").get(0).get("id").asString());
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
 import tools.jackson.databind.JsonNode;
 
 /** Test-side helpers over the public HTTP API. */
@@ -33,6 +34,15 @@ public final class Api {
                 .expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         return Account.from(body, email);
+    }
+
+    /** Uploads one text file; answers its document id (the document is ready when the upload answers). */
+    public UUID uploadText(Account account, String name, String text) {
+        return UUID.fromString(http.post().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, account.bearer())
+                .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text(name, text))))
+                .exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("documents").get(0).get("id").asString());
     }
 
     public Account login(String email, String password) {
