@@ -2,8 +2,10 @@ package io.docqa.web;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -12,14 +14,19 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes an {@link ApiException} as an RFC 9457 problem. The only place a problem body is made. */
+/**
+ * Writes an {@link ApiException} as an RFC 9457 problem, or in the {@link ErrorShape} of a protocol that covers the
+ * path. The only place an error body is made.
+ */
 @Component
 public class ProblemWriter {
 
     private final JsonMapper json;
+    private final List<ErrorShape> shapes;
 
-    ProblemWriter(JsonMapper json) {
+    ProblemWriter(JsonMapper json, ObjectProvider<ErrorShape> shapes) {
         this.json = json;
+        this.shapes = shapes.orderedStream().toList();
     }
 
     public static Map<String, Object> body(ApiException problem, String instance) {
@@ -47,11 +54,13 @@ public class ProblemWriter {
         }
         response.setStatusCode(problem.status());
         HttpHeaders headers = response.getHeaders();
-        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (problem.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
         }
-        byte[] bytes = json.writeValueAsBytes(body(problem, exchange.getRequest().getPath().value()));
+        String path = exchange.getRequest().getPath().value();
+        ErrorShape shape = shapes.stream().filter(candidate -> candidate.covers(path)).findFirst().orElse(null);
+        headers.setContentType(shape == null ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON);
+        byte[] bytes = json.writeValueAsBytes(shape == null ? body(problem, path) : shape.body(problem));
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
     }
