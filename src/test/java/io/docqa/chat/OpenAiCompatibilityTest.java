@@ -42,7 +42,8 @@ class OpenAiCompatibilityTest extends IntegrationTest {
 
     @Test
     void aCompletionCarriesTheDocumentsFactItsCitationAndItsSources() {
-        JsonNode completion = sdk(key).create(Map.of("model", "docqa", "messages", List.of(user(QUESTION)))).get("result");
+        JsonNode completion = sdk(key).create(Map.of("model", "docqa", "messages", List.of(user(QUESTION)),
+                "temperature", 0.2, "max_tokens", 300, "user", "someone")).get("result");
 
         assertThat(completion.get("object").asString()).isEqualTo("chat.completion");
         assertThat(completion.get("id").asString()).startsWith("chatcmpl-");
