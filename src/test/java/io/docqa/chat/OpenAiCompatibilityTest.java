@@ -2,6 +2,7 @@ package io.docqa.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -227,6 +228,27 @@ class OpenAiCompatibilityTest extends IntegrationTest {
         assertThat(error.get("class").asString()).isEqualTo("APIError");
         assertThat(error.get("code").asString()).isEqualTo("llm_failed");
         assertThat(error.get("type").asString()).isEqualTo("server_error");
+    }
+
+    @Test
+    void aClientThatLeavesTheStreamCancelsTheGeneration() {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            words.add(" word" + i);
+        }
+        OLLAMA.answer(words.toArray(String[]::new)).tokenDelay(Duration.ofMillis(100));
+
+        List<String> seen = http.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "docqa", "stream", true, "messages", List.of(user(QUESTION))))
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class).getResponseBody()
+                .takeUntil(data -> data.contains(" word3"))
+                .collectList().block(Duration.ofSeconds(30));
+
+        assertThat(seen.get(seen.size() - 1)).contains("\"content\":\" word3\"");
+        assertThat(OLLAMA.awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
     }
 
     private OpenAiSdk sdk(String apiKey) {
