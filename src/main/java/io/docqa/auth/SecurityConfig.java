@@ -50,16 +50,19 @@ class SecurityConfig {
                 .build();
     }
 
-    /** Bearer tokens, not cookies: no credentials mode; without configured origins no CORS header is ever sent. */
-    private static void corsFor(ServerHttpSecurity.CorsSpec spec, CorsProperties cors) {
-        if (cors.allowedOrigins().isEmpty()) {
-            spec.disable();
-            return;
+    /**
+     * Bearer tokens, not cookies: no credentials mode; without configured origins no CORS header is ever sent. A
+     * refused origin gets a 403 problem.
+     */
+    private static ServerHttpSecurity withCors(ServerHttpSecurity http, CorsProperties cors, ProblemWriter problems) {
+        http.cors(ServerHttpSecurity.CorsSpec::disable);
+        if (!cors.allowedOrigins().isEmpty()) {
+            UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+            source.registerCorsConfiguration("/api/**", cors.configuration());
+            source.registerCorsConfiguration("/v1/**", cors.configuration());
+            http.addFilterAt(new ProblemCorsFilter(source, problems), SecurityWebFiltersOrder.CORS);
         }
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        source.registerCorsConfiguration("/api/**", cors.configuration());
-        source.registerCorsConfiguration("/v1/**", cors.configuration());
-        spec.configurationSource(source);
+        return http;
     }
 
     private static String bearer(ServerWebExchange exchange) {
@@ -75,9 +78,8 @@ class SecurityConfig {
         authentication.setAuthenticationFailureHandler((exchange, error) -> unauthorized(problems, exchange.getExchange(), error));
         authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 
-        return http
+        return withCors(http, cors, problems)
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .cors(spec -> corsFor(spec, cors))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)

@@ -22,6 +22,9 @@ class ChatLimits {
     Question check(ChatRequest request) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         String question = request.question().strip();
+        if (question.codePoints().allMatch(ChatLimits::invisible)) {
+            errors.add(new ApiException.FieldError("question", "must contain visible text"));
+        }
         if (question.length() > properties.maxQuestionLength()) {
             errors.add(new ApiException.FieldError("question", "must be at most " + properties.maxQuestionLength() + " characters"));
         }
@@ -41,6 +44,13 @@ class ChatLimits {
             throw ApiException.validation(errors);
         }
         return new Question(question, request.conversationId(), documentIds, topK, request.minScore());
+    }
+
+    /** White space, zero-width and other format characters: a question of nothing else asks nothing. */
+    private static boolean invisible(int codePoint) {
+        int type = Character.getType(codePoint);
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || type == Character.FORMAT
+                || type == Character.CONTROL || type == Character.SURROGATE;
     }
 
     /** {@code minScore} is null unless the caller set one (see {@link Retrieval}). */

@@ -127,7 +127,8 @@ final class ContentSniffer {
     }
 
     /**
-     * The client's file name without any directory part, control or bidirectional-override characters, trimmed and at
+     * The client's file name without any directory part, control or bidirectional-override characters, unpaired surrogates or
+     * double quotes (a quote needs escaping in every header that would name the file), trimmed and at
      * most 255 characters long (keeping the extension); "unnamed" when nothing is left.
      */
     static String safeFilename(String name) {
@@ -136,7 +137,8 @@ final class ContentSniffer {
         }
         String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
         StringBuilder clean = new StringBuilder(Math.min(base.length(), 1024));
-        base.codePoints().filter(cp -> !Character.isISOControl(cp) && !isInvisibleControl(cp))
+        base.codePoints().filter(cp -> !Character.isISOControl(cp) && !isInvisibleControl(cp)
+                        && Character.getType(cp) != Character.SURROGATE && cp != '"')
                 .forEach(clean::appendCodePoint);
         String trimmed = clean.toString().strip();
         if (trimmed.isEmpty() || trimmed.chars().allMatch(c -> c == '.')) {

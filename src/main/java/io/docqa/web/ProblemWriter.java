@@ -47,6 +47,17 @@ public class ProblemWriter {
         return URI.create("urn:docqa:problem:" + code);
     }
 
+    /**
+     * The error body for a request to {@code path} (null when it is not known): a problem, or the shape of the protocol
+     * that covers the path. Also for a response that is not written through an exchange.
+     */
+    Rendered render(ApiException problem, String path) {
+        ErrorShape shape = path == null ? null : shapes.stream().filter(candidate -> candidate.covers(path)).findFirst().orElse(null);
+        return shape == null
+                ? new Rendered(MediaType.APPLICATION_PROBLEM_JSON, json.writeValueAsBytes(body(problem, path)))
+                : new Rendered(MediaType.APPLICATION_JSON, json.writeValueAsBytes(shape.body(problem)));
+    }
+
     public Mono<Void> write(ServerWebExchange exchange, ApiException problem) {
         var response = exchange.getResponse();
         if (response.isCommitted()) {
@@ -57,11 +68,12 @@ public class ProblemWriter {
         if (problem.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
         }
-        String path = exchange.getRequest().getPath().value();
-        ErrorShape shape = shapes.stream().filter(candidate -> candidate.covers(path)).findFirst().orElse(null);
-        headers.setContentType(shape == null ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON);
-        byte[] bytes = json.writeValueAsBytes(shape == null ? body(problem, path) : shape.body(problem));
-        DataBuffer buffer = response.bufferFactory().wrap(bytes);
+        Rendered rendered = render(problem, exchange.getRequest().getPath().value());
+        headers.setContentType(rendered.contentType());
+        DataBuffer buffer = response.bufferFactory().wrap(rendered.bytes());
         return response.writeWith(Mono.just(buffer));
+    }
+
+    record Rendered(MediaType contentType, byte[] bytes) {
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
@@ -28,6 +29,9 @@ public final class Problems {
         }
         if (error instanceof AccessDeniedException) {
             return ApiException.forbidden("Your role does not allow this");
+        }
+        if (error instanceof ServerExchangeRejectedException) {
+            return RejectedRequests.malformed();
         }
         if (hasCause(error, InvalidMediaTypeException.class) || hasCause(error, InvalidMimeTypeException.class)
                 || hasCause(error, IllegalCharsetNameException.class) || hasCause(error, UnsupportedCharsetException.class)) {
@@ -54,7 +58,7 @@ public final class Problems {
 
     private static String readable(ServerWebInputException input) {
         if (hasCause(input, DecodingException.class)) {
-            return "The request body is not valid JSON for this request";
+            return "The request body does not parse as the media type its Content-Type names";
         }
         String reason = input.getReason();
         return reason == null ? "The request is malformed" : reason;
@@ -67,6 +71,8 @@ public final class Problems {
             case NOT_ACCEPTABLE -> "not_acceptable";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
             case PAYLOAD_TOO_LARGE -> "payload_too_large";
+            case URI_TOO_LONG -> "uri_too_long";
+            case REQUEST_HEADER_FIELDS_TOO_LARGE -> "headers_too_large";
             case BAD_REQUEST -> "malformed_request";
             case UNAUTHORIZED -> "unauthorized";
             case FORBIDDEN -> "forbidden";
@@ -82,6 +88,9 @@ public final class Problems {
             case NOT_ACCEPTABLE -> "None of the accepted media types can be produced";
             case UNSUPPORTED_MEDIA_TYPE -> "This content type is not supported here";
             case PAYLOAD_TOO_LARGE -> "The request body is too large";
+            case URI_TOO_LONG -> "The request line is longer than this service accepts";
+            case REQUEST_HEADER_FIELDS_TOO_LARGE -> "The request headers are larger than this service accepts";
+            case BAD_REQUEST -> "The request cannot be parsed";
             default -> status.is5xxServerError() ? "An unexpected error occurred" : status.getReasonPhrase();
         };
     }

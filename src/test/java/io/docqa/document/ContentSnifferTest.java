@@ -79,6 +79,8 @@ class ContentSnifferTest {
         assertThat(ContentSniffer.safeFilename("  bad\u0000name\r\n.txt  ")).isEqualTo("badname.txt");
         assertThat(ContentSniffer.safeFilename("invoice\u202Etxt.exe")).isEqualTo("invoicetxt.exe");
         assertThat(ContentSniffer.safeFilename("Grüße 😀 <b>.md")).isEqualTo("Grüße 😀 <b>.md");
+        assertThat(ContentSniffer.safeFilename("\"a")).as("what a parser leaves of a name broken by CRLF").isEqualTo("a");
+        assertThat(ContentSniffer.safeFilename("lone\ud800 high.txt")).isEqualTo("lone high.txt");
         assertThat(ContentSniffer.safeFilename("..")).isEqualTo("unnamed");
         assertThat(ContentSniffer.safeFilename("dir/")).isEqualTo("unnamed");
         assertThat(ContentSniffer.safeFilename("   ")).isEqualTo("unnamed");

@@ -13,6 +13,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
+import io.docqa.support.RawHttp;
+import io.docqa.support.RawHttp.Request;
+import io.docqa.support.RawHttp.Response;
 
 /** Framework errors come out in the one problem+json shape too, and bad input never gives a 5xx. */
 class ErrorModelTest extends IntegrationTest {
@@ -121,6 +124,76 @@ class ErrorModelTest extends IntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         assertThat(response.body()).contains("\"code\":\"malformed_request\"");
+    }
+
+    /** Answers given before any route: Spring Security's firewall, the HTTP adapter and Reactor Netty's own limits. */
+    @Test
+    void rejectionsBeforeTheRouterAreProblems() {
+        RawHttp raw = new RawHttp(port);
+        Account account = api.signup("Before the router");
+        for (String id : new String[] { "%2f", "%00", "%zz", "a%2fb", "%2e%2e" }) {
+            expectProblem(raw.send(get("/api/v1/documents/" + id, account)), 400, "malformed_request");
+        }
+        expectProblem(raw.send(get("/api/v1/documents?page=%zz", account)), 400, "malformed_request");
+        expectProblem(raw.send(get("/api/v1/documents?page=abc", account)), 400, "validation_failed");
+        expectProblem(raw.send(get("/api/v1//documents", account)), 400, "malformed_request");
+        for (String method : new String[] { "FOO", "TRACE", "PROPFIND" }) {
+            Response odd = raw.send(new Request(method, "/api/v1/documents", RawHttp.headers("Authorization", account.bearer()), null));
+            expectProblem(odd, 405, "method_not_allowed");
+            assertThat(odd.header("Allow")).contains("GET", "POST", "DELETE");
+        }
+        expectProblem(raw.send(get("/api/v1/documents?q=" + "a".repeat(10_000), account)), 414, "uri_too_long");
+        expectProblem(raw.send(new Request("GET", "/api/v1/me", RawHttp.headers("X-Big", "b".repeat(20_000)), null)), 431,
+                "headers_too_large");
+        expectProblem(raw.send(new Request("GET", "/api/v1/me", RawHttp.headers("Bad Header", "x"), null)), 400, "malformed_request");
+        Response head = raw.send(new Request("HEAD", "/api/v1/me", RawHttp.headers("X-Big", "b".repeat(20_000)), null));
+        assertThat(head.status()).isEqualTo(431);
+        assertThat(head.body()).as("a HEAD answer has no body").isEmpty();
+    }
+
+    @Test
+    void aQuestionOfNothingVisibleIsA400() {
+        Account account = api.signup("Invisible question");
+        for (String question : new String[] { "\\u200b\\u200b", "\\u2060 \\ufeff\\u00a0", "\\u3000" }) {
+            http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, account.bearer()).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"question\":\"" + question + "\"}")
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("question");
+        }
+    }
+
+    @Test
+    void brokenMultipartIsA400AndAFilenameBrokenByCrlfKeepsASafeName() {
+        Account account = api.signup("Broken multipart");
+        RawHttp raw = new RawHttp(port);
+        String type = "multipart/form-data; boundary=XX";
+        String unterminated = "--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.txt\"\r\n\r\nno end";
+        expectProblem(raw.send(upload(account, type, unterminated)), 400, "malformed_request");
+        expectProblem(raw.send(upload(account, "multipart/form-data", "no boundary")), 400, "malformed_request");
+        String crlf = "--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\r\nb.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nA file whose name a CRLF broke.\r\n--XX--\r\n";
+        Response created = raw.send(upload(account, type, crlf));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String filename = tools.jackson.databind.json.JsonMapper.builder().build().readTree(created.body())
+                .at("/documents/0/filename").asString();
+        assertThat(filename).isNotBlank().doesNotContain("\"", "\r", "\n");
+    }
+
+    private static Request get(String target, Account account) {
+        return new Request("GET", target, RawHttp.headers("Authorization", account.bearer()), null);
+    }
+
+    private static Request upload(Account account, String type, String body) {
+        return new Request("POST", "/api/v1/documents", RawHttp.headers("Authorization", account.bearer(), "Content-Type", type,
+                "Accept", "application/json"), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void expectProblem(Response response, int status, String code) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(response.body()).contains("\"code\":\"" + code + "\"", "\"status\":" + status);
     }
 
     @Test
