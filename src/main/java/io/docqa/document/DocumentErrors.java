@@ -23,6 +23,9 @@ final class DocumentErrors {
         if (error instanceof UnsupportedDocumentException unsupported) {
             return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", unsupported.getMessage());
         }
+        if (error instanceof UploadInterruptedException) {
+            return new ApiException(HttpStatus.BAD_REQUEST, "upload_interrupted", error.getMessage());
+        }
         if (error instanceof VectorStoreUnavailableException) {
             return vectorStoreUnavailable();
         }

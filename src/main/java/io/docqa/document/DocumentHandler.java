@@ -28,11 +28,13 @@ class DocumentHandler {
     private final Documents documents;
     private final DocumentRemoval removal;
     private final DocumentProperties properties;
+    private final UploadProperties limits;
     private final JsonArrayStream jsonArrays;
 
     DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties,
-            JsonArrayStream jsonArrays) {
+            UploadProperties limits, JsonArrayStream jsonArrays) {
         this.ingestion = ingestion;
+        this.limits = limits;
         this.documents = documents;
         this.removal = removal;
         this.properties = properties;
@@ -42,7 +44,7 @@ class DocumentHandler {
     Mono<ServerResponse> upload(ServerRequest request) {
         boolean stream = request.headers().accept().stream().anyMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
         return Caller.of(request).flatMap(caller -> {
-            Flux<IngestionEvent> events = ingestion.ingest(caller, request);
+            Flux<IngestionEvent> events = MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller.tenantId(), file));
             if (stream) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(asServerSentEvents(request, events), ServerSentEvent.class);

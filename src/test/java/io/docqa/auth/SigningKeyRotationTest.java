@@ -25,18 +25,21 @@ class SigningKeyRotationTest extends IntegrationTest {
     @Autowired
     AuthProperties defaults;
 
+    @Autowired
+    KeyEncryption encryption;
+
     @Test
     void aNewKeySignsAfterTheRotationPeriodAndTheOldOneStillVerifies() {
         AuthProperties hourly = new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(),
                 defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength(), defaults.login());
-        SigningKeys before = new SigningKeys(db, tx, hourly);
+        SigningKeys before = new SigningKeys(db, tx, encryption, hourly);
         AccessTokens oldIssuer = new AccessTokens(before, hourly);
         String oldToken = oldIssuer.issue(UUID.randomUUID(), TenantId.random(), Role.MEMBER).block();
         String oldKid = before.ring().block().signingKey().getKeyID();
 
         // the rotation period passes: no key is younger than 61 minutes (the old one stays within retention, 1 h + token TTL)
         ageKeys(Duration.ofMinutes(61));
-        SigningKeys after = new SigningKeys(db, tx, hourly);
+        SigningKeys after = new SigningKeys(db, tx, encryption, hourly);
         KeyRing ring = after.ring().block();
         assertThat(ring.signingKey().getKeyID()).isNotEqualTo(oldKid);
         assertThat(ring.has(oldKid)).isTrue();
@@ -56,8 +59,8 @@ class SigningKeyRotationTest extends IntegrationTest {
 
     @Test
     void instancesSharingTheDatabaseAgreeOnTheSigningKey() {
-        SigningKeys one = new SigningKeys(db, tx, defaults);
-        SigningKeys two = new SigningKeys(db, tx, defaults);
+        SigningKeys one = new SigningKeys(db, tx, encryption, defaults);
+        SigningKeys two = new SigningKeys(db, tx, encryption, defaults);
         assertThat(one.ring().block().signingKey().getKeyID()).isEqualTo(two.ring().block().signingKey().getKeyID());
     }
 }

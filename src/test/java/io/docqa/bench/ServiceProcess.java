@@ -56,6 +56,7 @@ final class ServiceProcess implements AutoCloseable {
         env.put("DOCQA_CHROMA_URL", ChromaServer.get().url());
         env.put("DOCQA_OLLAMA_BASE_URL", ollamaUrl);
         env.put("DOCQA_METRICS_SCRAPE_TOKEN", SCRAPE_TOKEN);
+        env.put("SPRING_PROFILES_ACTIVE", "dev"); // the development key-encryption key
         env.putAll(settings);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

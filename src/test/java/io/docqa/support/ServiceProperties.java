@@ -16,6 +16,9 @@ public final class ServiceProperties {
     /** The one browser origin besides its own that the service under test lets call its API. */
     public static final String ALLOWED_ORIGIN = "https://app.example.test";
 
+    /** The key-encryption key of the services under test (32 bytes, base64); some tests make others of their own. */
+    public static final String KEY_ENCRYPTION_KEY = "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=";
+
     private ServiceProperties() {
     }
 
@@ -40,5 +43,6 @@ public final class ServiceProperties {
         registry.add("docqa.chat.keep-alive-interval", () -> "1s");
         registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
+        registry.add("docqa.auth.key-encryption.key", () -> KEY_ENCRYPTION_KEY);
     }
 }
