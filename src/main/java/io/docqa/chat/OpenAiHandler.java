@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.stereotype.Component;
@@ -69,7 +70,7 @@ class OpenAiHandler {
     Mono<ServerResponse> model(ServerRequest request) {
         String id = request.pathVariable("model");
         if (!OpenAiMessages.MODEL.equals(id)) {
-            return Mono.error(new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, "model_not_found",
+            return Mono.error(new ApiException(HttpStatus.NOT_FOUND, "model_not_found",
                     "The model '" + id + "' does not exist"));
         }
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(OpenAiModel.DOCQA);
