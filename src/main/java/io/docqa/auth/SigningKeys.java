@@ -39,6 +39,7 @@ class SigningKeys {
     private final KeyEncryption encryption;
     private final Duration rotation;
     private final Duration retention;
+    private final Duration reloadEvery;
     private final AtomicReference<Mono<KeyRing>> ring = new AtomicReference<>();
     private volatile Instant lastForcedReload = Instant.EPOCH;
 
@@ -48,6 +49,8 @@ class SigningKeys {
         this.encryption = encryption;
         this.rotation = properties.keyRotation();
         this.retention = properties.keyRotation().plus(properties.accessTokenTtl()).plusMinutes(5);
+        // a rotation shorter than the reload interval is honoured: the ring is read again as often as keys change
+        this.reloadEvery = rotation.compareTo(RELOAD_EVERY) < 0 ? rotation : RELOAD_EVERY;
         this.ring.set(loading());
     }
 
@@ -69,7 +72,7 @@ class SigningKeys {
     }
 
     private Mono<KeyRing> loading() {
-        return loadOrRotate().cache(loaded -> RELOAD_EVERY, error -> Duration.ZERO, () -> Duration.ZERO);
+        return loadOrRotate().cache(loaded -> reloadEvery, error -> Duration.ZERO, () -> Duration.ZERO);
     }
 
     private Mono<KeyRing> loadOrRotate() {

@@ -1,6 +1,7 @@
 package io.docqa.chat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,8 +11,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import io.docqa.tenant.Caller;
+import io.docqa.web.ApiException;
 import io.docqa.web.ProblemWriter;
 import io.docqa.web.RequestBodies;
+import io.docqa.web.ShutdownDrain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,12 +25,14 @@ class ChatHandler {
     private final ChatLimits limits;
     private final RequestBodies bodies;
     private final Duration keepAlive;
+    private final ShutdownDrain shutdown;
 
-    ChatHandler(Answering answering, ChatLimits limits, RequestBodies bodies, ChatProperties properties) {
+    ChatHandler(Answering answering, ChatLimits limits, RequestBodies bodies, ChatProperties properties, ShutdownDrain shutdown) {
         this.answering = answering;
         this.limits = limits;
         this.bodies = bodies;
         this.keepAlive = properties.keepAliveInterval();
+        this.shutdown = shutdown;
     }
 
     Mono<ServerResponse> chat(ServerRequest request) {
@@ -35,11 +40,12 @@ class ChatHandler {
         return Caller.of(request)
                 .zipWith(bodies.read(request, ChatRequest.class).map(limits::check))
                 .flatMap(both -> answering.answer(both.getT1(), both.getT2()))
+                .map(shutdown::endedAtShutdown)
                 .flatMap(events -> json ? asJson(events) : asEventStream(request, events));
     }
 
     private Mono<ServerResponse> asJson(Flux<ChatEvent> events) {
-        return events.reduce(new CollectedAnswer(), CollectedAnswer::add)
+        return events.reduce(new Collected(), Collected::add)
                 .flatMap(collected -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(collected.answer()));
     }
 
@@ -48,13 +54,18 @@ class ChatHandler {
         Flux<ServerSentEvent<Object>> stream = events
                 .map(event -> ServerSentEvent.<Object>builder(data(event)).id(Long.toString(ids.incrementAndGet()))
                         .event(name(event)).build())
-                .onErrorResume(error -> Mono.just(ServerSentEvent.<Object>builder(
-                                ProblemWriter.body(ChatErrors.toProblem(error), request.path()))
-                        .id(Long.toString(ids.incrementAndGet())).event("error").build()));
-        Flux<ServerSentEvent<Object>> body = KeepAlives.between(stream, keepAlive,
-                ServerSentEvent.<Object>builder().comment("keep-alive").build());
+                .onErrorResume(error -> Mono.just(ProblemWriter.event(ChatErrors.toProblem(error), request.path(),
+                        Long.toString(ids.incrementAndGet()))))
+                .concatWith(Mono.just(END));
+        Flux<ServerSentEvent<Object>> keepAlives = Flux.interval(keepAlive)
+                .map(tick -> ServerSentEvent.<Object>builder().comment("keep-alive").build());
+        Flux<ServerSentEvent<Object>> body = Flux.merge(stream, keepAlives)
+                .takeUntil(event -> event == END)
+                .filter(event -> event != END);
         return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body, ServerSentEvent.class);
     }
+
+    private static final ServerSentEvent<Object> END = ServerSentEvent.<Object>builder().comment("end").build();
 
     private static String name(ChatEvent event) {
         if (event instanceof ChatEvent.Started) {
@@ -85,5 +96,40 @@ class ChatHandler {
     }
 
     record ConversationData(java.util.UUID conversationId) {
+    }
+
+    record JsonAnswer(java.util.UUID conversationId, java.util.UUID messageId, String answer, List<Source> sources,
+            ChatEvent.Usage usage, String finishReason) {
+    }
+
+    private static final class Collected {
+
+        private final StringBuilder text = new StringBuilder();
+        private final List<Source> sources = new ArrayList<>();
+        private ChatEvent.Done done;
+        private java.util.UUID conversationId;
+
+        Collected add(ChatEvent event) {
+            if (event instanceof ChatEvent.Started started) {
+                conversationId = started.conversationId();
+            }
+            else if (event instanceof ChatEvent.Sources found) {
+                sources.addAll(found.sources());
+            }
+            else if (event instanceof ChatEvent.Token token) {
+                text.append(token.text());
+            }
+            else if (event instanceof ChatEvent.Done finished) {
+                done = finished;
+            }
+            return this;
+        }
+
+        JsonAnswer answer() {
+            if (done == null) {
+                throw new ApiException(org.springframework.http.HttpStatus.BAD_GATEWAY, "llm_failed", "The answer did not complete");
+            }
+            return new JsonAnswer(conversationId, done.messageId(), text.toString(), sources, done.usage(), done.finishReason());
+        }
     }
 }

@@ -9,16 +9,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.limits.RateLimits;
+import io.docqa.limits.Rule;
 import io.docqa.web.MethodNotAllowed;
 
 @Configuration(proxyBeanMethods = false)
 class ChatRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations, OpenAiHandler openAi) {
+    RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations, OpenAiHandler openAi,
+            RateLimits limits) {
         return route()
-                .POST("/api/v1/chat", chat::chat)
-                .POST("/v1/chat/completions", openAi::completions)
+                .POST("/api/v1/chat", limits.perCaller(Rule.CHAT_PER_CALLER, Rule.CHAT_PER_TENANT).apply(chat::chat))
+                .POST("/v1/chat/completions", limits.perCaller(Rule.CHAT_PER_CALLER, Rule.CHAT_PER_TENANT).apply(openAi::completions))
                 .GET("/v1/models", openAi::models)
                 .GET("/v1/models/{model}", openAi::model)
                 .GET("/api/v1/conversations", conversations::list)

@@ -18,6 +18,7 @@ import io.docqa.web.PathIds;
 import io.docqa.web.ProblemWriter;
 import io.docqa.web.Problems;
 import io.docqa.web.QueryParams;
+import io.docqa.web.ShutdownDrain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,9 +31,11 @@ class DocumentHandler {
     private final DocumentProperties properties;
     private final UploadProperties limits;
     private final JsonArrayStream jsonArrays;
+    private final ShutdownDrain shutdown;
 
     DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties,
-            UploadProperties limits, JsonArrayStream jsonArrays) {
+            UploadProperties limits, JsonArrayStream jsonArrays, ShutdownDrain shutdown) {
+        this.shutdown = shutdown;
         this.ingestion = ingestion;
         this.limits = limits;
         this.documents = documents;
@@ -44,7 +47,8 @@ class DocumentHandler {
     Mono<ServerResponse> upload(ServerRequest request) {
         boolean stream = request.headers().accept().stream().anyMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
         return Caller.of(request).flatMap(caller -> {
-            Flux<IngestionEvent> events = MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller.tenantId(), file));
+            Flux<IngestionEvent> events = shutdown.endedAtShutdown(ingestion.embedderReady()
+                    .thenMany(MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller.tenantId(), file))));
             if (stream) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(asServerSentEvents(request, events), ServerSentEvent.class);
@@ -96,8 +100,8 @@ class DocumentHandler {
         return events.map(event -> event instanceof IngestionEvent.Finished finished
                         ? sse(ids, "document", finished.document())
                         : sse(ids, "progress", event))
-                .onErrorResume(error -> Mono.just(sse(ids, "error",
-                        ProblemWriter.body(Problems.of(error), request.path()))));
+                .onErrorResume(error -> Mono.just(ProblemWriter.event(Problems.of(error), request.path(),
+                        Long.toString(ids.incrementAndGet()))));
     }
 
     private static ServerSentEvent<Object> sse(AtomicLong ids, String name, Object data) {

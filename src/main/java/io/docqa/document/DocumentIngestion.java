@@ -51,6 +51,11 @@ class DocumentIngestion {
         this.properties = properties;
     }
 
+    /** Refuses an upload before any byte is read while the embedding model cannot be loaded. */
+    Mono<Void> embedderReady() {
+        return embedder.isAvailable().flatMap(up -> up ? Mono.<Void>empty() : Mono.error(DocumentErrors.embedderUnavailable()));
+    }
+
     /**
      * Ingests one file of an upload. The work runs apart from the request: a client that goes away before every byte
      * of the file has arrived stops it (the document ends {@code failed}); once every byte is here, the file is indexed

@@ -1,6 +1,7 @@
 package io.docqa.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -40,7 +42,26 @@ public class ProblemWriter {
         if (!problem.errors().isEmpty()) {
             body.put("errors", problem.errors());
         }
+        if (problem.retryAfter() != null) {
+            body.put("retry_after", retryAfterSeconds(problem));
+        }
         return body;
+    }
+
+    /**
+     * The problem as the last event of a stream ({@code event: error}); a retry hint goes both in the body
+     * ({@code retry_after}, seconds) and in the event's {@code retry:} field (milliseconds, for EventSource).
+     */
+    public static ServerSentEvent<Object> event(ApiException problem, String instance, String id) {
+        ServerSentEvent.Builder<Object> event = ServerSentEvent.<Object>builder(body(problem, instance)).id(id).event("error");
+        if (problem.retryAfter() != null) {
+            event.retry(Duration.ofSeconds(retryAfterSeconds(problem)));
+        }
+        return event.build();
+    }
+
+    private static long retryAfterSeconds(ApiException problem) {
+        return Math.max(1, problem.retryAfter().toSeconds());
     }
 
     public static URI type(String code) {
@@ -66,7 +87,7 @@ public class ProblemWriter {
         response.setStatusCode(problem.status());
         HttpHeaders headers = response.getHeaders();
         if (problem.retryAfter() != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(problem)));
         }
         Rendered rendered = render(problem, exchange.getRequest().getPath().value());
         headers.setContentType(rendered.contentType());

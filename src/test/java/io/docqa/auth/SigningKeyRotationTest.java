@@ -1,10 +1,12 @@
 package io.docqa.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -31,7 +33,7 @@ class SigningKeyRotationTest extends IntegrationTest {
     @Test
     void aNewKeySignsAfterTheRotationPeriodAndTheOldOneStillVerifies() {
         AuthProperties hourly = new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(),
-                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength(), defaults.login());
+                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength());
         SigningKeys before = new SigningKeys(db, tx, encryption, hourly);
         AccessTokens oldIssuer = new AccessTokens(before, hourly);
         String oldToken = oldIssuer.issue(UUID.randomUUID(), TenantId.random(), Role.MEMBER).block();
@@ -55,6 +57,28 @@ class SigningKeyRotationTest extends IntegrationTest {
                 .bind("age", (double) age.toSeconds())
                 .fetch().rowsUpdated()
                 .as(StepVerifier::create).assertNext(rows -> assertThat(rows).isPositive()).verifyComplete();
+    }
+
+    @Test
+    void aRotationShorterThanAMinuteIsHonoured() {
+        AuthProperties everyTwoSeconds = rotatingEvery(Duration.ofSeconds(2));
+        SigningKeys keys = new SigningKeys(db, tx, encryption, everyTwoSeconds);
+        String first = keys.ring().block().signingKey().getKeyID();
+        // the ring used to be re-read only once a minute, so a 2 s rotation became 60 s
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !first.equals(keys.ring().block().signingKey().getKeyID()));
+    }
+
+    @Test
+    void aRotationUnderOneSecondIsRefused() {
+        assertThatThrownBy(() -> rotatingEvery(Duration.ofMillis(500)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("docqa.auth.key-rotation");
+    }
+
+    private AuthProperties rotatingEvery(Duration rotation) {
+        return new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(), defaults.refreshTokenTtl(),
+                rotation, defaults.maxPasswordLength());
     }
 
     @Test
