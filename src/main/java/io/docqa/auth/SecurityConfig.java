@@ -106,6 +106,7 @@ class SecurityConfig {
                         .pathMatchers(DELETE, "/api/v1/documents/**").hasRole("MEMBER")
                         .pathMatchers(GET, "/api/**").hasRole("VIEWER")
                         .pathMatchers("/api/**").hasRole("VIEWER")
+                        .pathMatchers("/v1/**").hasRole("VIEWER")
                         .anyExchange().permitAll())
                 .build();
     }

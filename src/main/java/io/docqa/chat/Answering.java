@@ -52,6 +52,15 @@ class Answering {
      * a full queue (429). The returned stream then never fails; an error arrives as its last element instead.
      */
     Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question) {
+        return answer(caller, question, List.of());
+    }
+
+    /**
+     * The same, for a client that keeps the conversation itself (OpenAI's protocol): {@code earlier} are its turns
+     * before the question, oldest first, and feed the search and the prompt as a stored conversation's would. The
+     * question and its answer are recorded in a conversation of their own.
+     */
+    Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question, List<ChatTurn> earlier) {
         Mono<Conversation> conversation = question.conversationId() == null
                 ? Mono.empty()
                 : conversations.find(caller, question.conversationId())
@@ -60,7 +69,7 @@ class Answering {
                 .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
                         .then(retrieval.checkEmbedder()).thenReturn(existing))
                 .flatMap(existing -> gate.reserve(caller.tenantId(), caller.actorId())
-                        .map(reservation -> stream(caller, question, existing.orElse(null), reservation)));
+                        .map(reservation -> stream(caller, question, existing.orElse(null), earlier, reservation)));
     }
 
     /**
@@ -69,11 +78,11 @@ class Answering {
      * earlier questions it is searched with. A failed retrieval still leaves the question recorded.
      */
     private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Conversation existing,
-            GenerationGate.Reservation reservation) {
+            List<ChatTurn> earlier, GenerationGate.Reservation reservation) {
         Mono<Tuple2<Recorded, Signal<List<Source>>>> recordedAndFound = existing == null
                 ? Mono.zip(conversations.create(caller, title(question.text()))
-                                .flatMap(created -> addQuestion(caller, question, new Recorded(created, List.of()))),
-                        find(caller, question, List.of()))
+                                .flatMap(created -> addQuestion(caller, question, new Recorded(created, earlier))),
+                        find(caller, question, userQuestions(earlier)))
                 : history(caller, existing).flatMap(recorded -> Mono.zip(addQuestion(caller, question, recorded),
                         find(caller, question, userQuestions(recorded.history()))));
         return recordedAndFound.doOnSubscribe(subscription -> reservation.attach()).flatMapMany(both -> {

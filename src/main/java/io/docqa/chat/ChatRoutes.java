@@ -17,15 +17,22 @@ import io.docqa.web.MethodNotAllowed;
 class ChatRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations, RateLimits limits) {
+    RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations, OpenAiHandler openAi,
+            RateLimits limits) {
         return route()
                 .POST("/api/v1/chat", limits.perCaller(Rule.CHAT_PER_CALLER, Rule.CHAT_PER_TENANT).apply(chat::chat))
+                .POST("/v1/chat/completions", limits.perCaller(Rule.CHAT_PER_CALLER, Rule.CHAT_PER_TENANT).apply(openAi::completions))
+                .GET("/v1/models", openAi::models)
+                .GET("/v1/models/{model}", openAi::model)
                 .GET("/api/v1/conversations", conversations::list)
                 .GET("/api/v1/conversations/{id}", conversations::get)
                 .DELETE("/api/v1/conversations/{id}", conversations::delete)
                 .add(MethodNotAllowed.on("/api/v1/chat", POST))
                 .add(MethodNotAllowed.on("/api/v1/conversations", GET))
                 .add(MethodNotAllowed.on("/api/v1/conversations/{id}", GET, DELETE))
+                .add(MethodNotAllowed.on("/v1/chat/completions", POST))
+                .add(MethodNotAllowed.on("/v1/models", GET))
+                .add(MethodNotAllowed.on("/v1/models/{model}", GET))
                 .build();
     }
 }

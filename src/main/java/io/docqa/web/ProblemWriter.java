@@ -3,8 +3,10 @@ package io.docqa.web;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -14,14 +16,19 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes an {@link ApiException} as an RFC 9457 problem. The only place a problem body is made. */
+/**
+ * Writes an {@link ApiException} as an RFC 9457 problem, or in the {@link ErrorShape} of a protocol that covers the
+ * path. The only place an error body is made.
+ */
 @Component
 public class ProblemWriter {
 
     private final JsonMapper json;
+    private final List<ErrorShape> shapes;
 
-    ProblemWriter(JsonMapper json) {
+    ProblemWriter(JsonMapper json, ObjectProvider<ErrorShape> shapes) {
         this.json = json;
+        this.shapes = shapes.orderedStream().toList();
     }
 
     public static Map<String, Object> body(ApiException problem, String instance) {
@@ -61,9 +68,15 @@ public class ProblemWriter {
         return URI.create("urn:docqa:problem:" + code);
     }
 
-    /** The problem as JSON bytes, for a response that is not written through an exchange. */
-    byte[] bytes(ApiException problem, String instance) {
-        return json.writeValueAsBytes(body(problem, instance));
+    /**
+     * The error body for a request to {@code path} (null when it is not known): a problem, or the shape of the protocol
+     * that covers the path. Also for a response that is not written through an exchange.
+     */
+    Rendered render(ApiException problem, String path) {
+        ErrorShape shape = path == null ? null : shapes.stream().filter(candidate -> candidate.covers(path)).findFirst().orElse(null);
+        return shape == null
+                ? new Rendered(MediaType.APPLICATION_PROBLEM_JSON, json.writeValueAsBytes(body(problem, path)))
+                : new Rendered(MediaType.APPLICATION_JSON, json.writeValueAsBytes(shape.body(problem)));
     }
 
     public Mono<Void> write(ServerWebExchange exchange, ApiException problem) {
@@ -73,11 +86,15 @@ public class ProblemWriter {
         }
         response.setStatusCode(problem.status());
         HttpHeaders headers = response.getHeaders();
-        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (problem.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(problem)));
         }
-        DataBuffer buffer = response.bufferFactory().wrap(bytes(problem, exchange.getRequest().getPath().value()));
+        Rendered rendered = render(problem, exchange.getRequest().getPath().value());
+        headers.setContentType(rendered.contentType());
+        DataBuffer buffer = response.bufferFactory().wrap(rendered.bytes());
         return response.writeWith(Mono.just(buffer));
+    }
+
+    record Rendered(MediaType contentType, byte[] bytes) {
     }
 }

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.netty.NettyPipeline;
@@ -73,10 +72,11 @@ class ProtocolErrorBodies implements NettyServerCustomizer {
             if (msg instanceof FullHttpResponse response && response.status().code() >= 400 && !head
                     && !response.content().isReadable()) {
                 HttpStatusCode status = HttpStatusCode.valueOf(response.status().code());
-                byte[] body = problems.bytes(Problems.of(new ResponseStatusException(status)), instance);
+                ProblemWriter.Rendered rendered = problems.render(Problems.of(new ResponseStatusException(status)), instance);
+                byte[] body = rendered.bytes();
                 FullHttpResponse filled = response.replace(Unpooled.wrappedBuffer(body));
                 response.release();
-                filled.headers().set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+                filled.headers().set(HttpHeaderNames.CONTENT_TYPE, rendered.contentType().toString())
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
                 ctx.write(filled, promise);
                 return;

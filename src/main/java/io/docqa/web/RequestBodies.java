@@ -65,7 +65,7 @@ public class RequestBodies {
         return errors;
     }
 
-    static boolean isReadable(String text) {
+    public static boolean isReadable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if ((Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')

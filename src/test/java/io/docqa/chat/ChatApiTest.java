@@ -15,11 +15,9 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.reactive.function.BodyInserters;
 import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
 import io.docqa.support.ReceivedChat;
-import io.docqa.support.Uploads;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -321,11 +319,7 @@ class ChatApiTest extends IntegrationTest {
     }
 
     private String upload(Account account, String name, String text) {
-        return http.post().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, account.bearer())
-                .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text(name, text))))
-                .exchange().expectStatus().isCreated()
-                .expectBody(JsonNode.class).returnResult().getResponseBody()
-                .get("documents").get(0).get("id").asString();
+        return api.upload(account, name, text);
     }
 
     private JsonNode awaitMessages(Account account, String conversationId, int count) {

@@ -67,6 +67,25 @@ public final class Api {
         return login(email, Account.PASSWORD);
     }
 
+    /** Uploads a text file and waits until it is indexed; returns its id. */
+    public String upload(Account account, String filename, String text) {
+        return http.post().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, account.bearer())
+                .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text(filename, text))))
+                .exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("documents").get(0).get("id").asString();
+    }
+
+    /** A new API key ({@code dq_...}) of the given role in the tenant of {@code admin}. */
+    public String apiKey(Account admin, String role) {
+        return http.post().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "key-" + SEQUENCE.incrementAndGet(), "role", role))
+                .exchange().expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("key").asString();
+    }
+
     public record Account(String email, UUID userId, UUID tenantId, String accessToken, String refreshToken) {
 
         public static final String PASSWORD = "correct horse battery";

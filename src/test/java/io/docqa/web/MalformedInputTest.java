@@ -29,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Walks every operation that the running service's own {@code /v3/api-docs} describes (so a new operation is covered
  * without touching this test) with the battery of {@link BadRequests}, once without credentials and once as the owner of
  * a tenant, and fails on any 5xx, on any error that is not problem+json, and on any stream that ends in a 5xx problem.
+ * Under {@code /v1} (OpenAI's protocol) an error is OpenAI's error body instead (but where the request line could not be
+ * read, and so its path is not known), and a stream may not end in a server error.
  */
 class MalformedInputTest extends IntegrationTest {
 
@@ -64,7 +66,7 @@ class MalformedInputTest extends IntegrationTest {
                     Response response = answers.get(i).get();
                     sent++;
                     statuses.merge(response.status(), 1, Integer::sum);
-                    String wrong = judge(response);
+                    String wrong = judge(response, operation.path().startsWith("/v1/"));
                     if (wrong != null) {
                         failures.add(operation + (authenticated ? " (owner) " : " (anonymous) ") + requests.get(i) + " -> " + wrong);
                     }
@@ -90,6 +92,18 @@ class MalformedInputTest extends IntegrationTest {
         assertThat(judge(answer(400, "application/problem+json", "not json"))).isNotNull();
         assertThat(judge(answer(200, "text/event-stream", "event:error\ndata:" + problem.replace("400", "503") + "\n\n"))).isNotNull();
         assertThat(judge(new Response(0, Map.of(), "", "connection reset"))).isNotNull();
+
+        String openAi = "{\"error\":{\"message\":\"The request is not valid\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"x\"}}";
+        assertThat(judge(answer(400, "application/json", openAi), true)).isNull();
+        assertThat(judge(answer(400, "application/problem+json", problem), true)).as("a problem under /v1").isNotNull();
+        assertThat(judge(answer(400, "application/json", "{\"error\":{\"message\":\"x\"}}"), true)).isNotNull();
+        assertThat(judge(answer(200, "text/event-stream", "data: " + openAi + "\n\n"), true)).isNull();
+        assertThat(judge(answer(200, "text/event-stream", "data: " + openAi.replace("invalid_request_error", "server_error") + "\n\n"), true))
+                .isNotNull();
+    }
+
+    static String judge(Response response) {
+        return judge(response, false);
     }
 
     private static Response answer(int status, String type, String body) {
@@ -101,8 +115,8 @@ class MalformedInputTest extends IntegrationTest {
                 .returnResult(Void.class).getStatus().is2xxSuccessful();
     }
 
-    /** What is wrong with an answer to a bad request, or null. */
-    static String judge(Response response) {
+    /** What is wrong with an answer to a bad request, or null; {@code openAi}: under {@code /v1}. */
+    static String judge(Response response, boolean openAi) {
         if (response.status() == 0) {
             return response.error();
         }
@@ -110,6 +124,9 @@ class MalformedInputTest extends IntegrationTest {
             return response.status() + " " + abbreviate(response.body());
         }
         String type = response.header(HttpHeaders.CONTENT_TYPE);
+        if (response.status() >= 400 && openAi && !lineUnread(response)) {
+            return notAnOpenAiError(response.body(), type, response.status());
+        }
         if (response.status() >= 400) {
             if (type == null || !type.startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE)) {
                 return response.status() + " with Content-Type " + type + ": " + abbreviate(response.body());
@@ -117,7 +134,48 @@ class MalformedInputTest extends IntegrationTest {
             return notAProblem(response.body(), response.status());
         }
         if (type != null && type.startsWith(MediaType.TEXT_EVENT_STREAM_VALUE)) {
-            return streamError(response.body());
+            return openAi ? openAiStreamError(response.body()) : streamError(response.body());
+        }
+        return null;
+    }
+
+    /** A request whose line the server could not read (too long, or not HTTP) has no path to take a protocol from. */
+    private static boolean lineUnread(Response response) {
+        if (response.status() != 400 && response.status() != 414) {
+            return false;
+        }
+        try {
+            JsonNode instance = JSON.readTree(response.body()).path("instance");
+            return instance.isNull() || "/bad-request".equals(instance.asString(""));
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String notAnOpenAiError(String body, String type, int status) {
+        if (type == null || !type.startsWith(MediaType.APPLICATION_JSON_VALUE)) {
+            return status + " under /v1 with Content-Type " + type + ": " + abbreviate(body);
+        }
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            if (error.path("message").asString("").isBlank() || error.path("type").asString("").isBlank()
+                    || error.path("code").asString("").isBlank() || !error.has("param")) {
+                return status + " with an OpenAI error body that lacks message, type, param or code: " + abbreviate(body);
+            }
+            return body.contains("Exception") || body.contains("\tat ") ? status + " with internals in the body: " + abbreviate(body) : null;
+        }
+        catch (RuntimeException e) {
+            return status + " with a body that is not JSON: " + abbreviate(body);
+        }
+    }
+
+    /** An OpenAI stream may end in an error line, but never with a server error. */
+    private static String openAiStreamError(String body) {
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data: {\"error\"") && "server_error".equals(JSON.readTree(line.substring(6)).path("error").path("type").asString())) {
+                return "stream ended with " + line;
+            }
         }
         return null;
     }
