@@ -17,6 +17,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
 import io.docqa.web.RequestBodies;
+import io.docqa.web.ShutdownDrain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,9 +39,11 @@ class OpenAiHandler {
     private final RequestBodies bodies;
     private final JsonMapper json;
     private final Duration keepAlive;
+    private final ShutdownDrain shutdown;
 
     OpenAiHandler(Answering answering, OpenAiMessages messages, OpenAiErrors errors, RequestBodies bodies, JsonMapper json,
-            ChatProperties properties) {
+            ChatProperties properties, ShutdownDrain shutdown) {
+        this.shutdown = shutdown;
         this.answering = answering;
         this.messages = messages;
         this.errors = errors;
@@ -56,6 +59,7 @@ class OpenAiHandler {
                     OpenAiMessages.Asked asked = messages.read(body);
                     return Caller.of(request)
                             .flatMap(caller -> answering.answer(caller, asked.question(), asked.earlier()))
+                            .map(shutdown::endedAtShutdown)
                             .flatMap(events -> body.streamed()
                                     ? streamed(new OpenAiChunks(created, body.usageInStream()), events)
                                     : whole(created, events));
