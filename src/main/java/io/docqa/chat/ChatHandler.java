@@ -51,7 +51,7 @@ class ChatHandler {
                 .map(event -> ServerSentEvent.<Object>builder(data(event)).id(Long.toString(ids.incrementAndGet()))
                         .event(name(event)).build())
                 .onErrorResume(error -> Mono.just(ServerSentEvent.<Object>builder(
-                                ProblemWriter.body(ChatErrors.toProblem(error), request.path()))
+                                ProblemWriter.body(ChatErrors.toProblem(error), request.exchange()))
                         .id(Long.toString(ids.incrementAndGet())).event("error").build()))
                 .concatWith(Mono.just(END));
         Flux<ServerSentEvent<Object>> keepAlives = Flux.interval(keepAlive)

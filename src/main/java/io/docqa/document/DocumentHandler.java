@@ -95,7 +95,7 @@ class DocumentHandler {
                         ? sse(ids, "document", finished.document())
                         : sse(ids, "progress", event))
                 .onErrorResume(error -> Mono.just(sse(ids, "error",
-                        ProblemWriter.body(Problems.of(error), request.path()))));
+                        ProblemWriter.body(Problems.of(error), request.exchange()))));
     }
 
     private static ServerSentEvent<Object> sse(AtomicLong ids, String name, Object data) {

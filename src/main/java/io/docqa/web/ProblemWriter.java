@@ -22,7 +22,12 @@ public class ProblemWriter {
         this.json = json;
     }
 
-    public static Map<String, Object> body(ApiException problem, String instance) {
+    /** The problem about the request of an exchange, for a response that carries it otherwise (an SSE event). */
+    public static Map<String, Object> body(ApiException problem, ServerWebExchange exchange) {
+        return body(problem, exchange.getRequest().getPath().value(), RequestIds.of(exchange));
+    }
+
+    static Map<String, Object> body(ApiException problem, String instance, String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type(problem.code()).toString());
         body.put("title", problem.status().getReasonPhrase());
@@ -30,6 +35,7 @@ public class ProblemWriter {
         body.put("detail", problem.getMessage());
         body.put("instance", instance);
         body.put("code", problem.code());
+        body.put("request_id", requestId);
         if (!problem.errors().isEmpty()) {
             body.put("errors", problem.errors());
         }
@@ -41,8 +47,8 @@ public class ProblemWriter {
     }
 
     /** The problem as JSON bytes, for a response that is not written through an exchange. */
-    byte[] bytes(ApiException problem, String instance) {
-        return json.writeValueAsBytes(body(problem, instance));
+    byte[] bytes(ApiException problem, String instance, String requestId) {
+        return json.writeValueAsBytes(body(problem, instance, requestId));
     }
 
     public Mono<Void> write(ServerWebExchange exchange, ApiException problem) {
@@ -56,7 +62,7 @@ public class ProblemWriter {
         if (problem.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
         }
-        DataBuffer buffer = response.bufferFactory().wrap(bytes(problem, exchange.getRequest().getPath().value()));
+        DataBuffer buffer = response.bufferFactory().wrap(json.writeValueAsBytes(body(problem, exchange)));
         return response.writeWith(Mono.just(buffer));
     }
 }
