@@ -26,7 +26,6 @@ const FRIENDLY = {
   invalid_credentials: 'The email or password is not right.',
   email_taken: 'An account with this email already exists. Log in instead.',
   validation_failed: 'Please check what you entered.',
-  too_many_attempts: 'Too many failed sign-ins for this account.',
   unauthorized: 'Please log in.',
   invalid_token: SESSION_ENDED,
   invalid_refresh_token: SESSION_ENDED,
@@ -43,6 +42,7 @@ const FRIENDLY = {
   rate_limited: 'Too many requests. Wait a moment and try again.',
   queue_full: BUSY,
   busy: BUSY,
+  limits_unavailable: BUSY,
   document_ingesting: 'That document is still being indexed. Try again when it is ready.',
   llm_unavailable: 'The language model is not reachable right now. Try again in a moment.',
   model_not_found: 'The chat model is not installed on the model server. Ask an administrator to pull it.',
@@ -87,8 +87,8 @@ function friendly(error) {
     return FRIENDLY.internal_error;
   }
   let text = FRIENDLY[error.code] || error.detail || `The request failed (HTTP ${error.status}).`;
-  if (error.retryAfter && ['too_many_attempts', 'too_many_requests', 'rate_limited', 'queue_full', 'busy',
-    'llm_unavailable', 'vector_store_unavailable', 'quota_exceeded'].includes(error.code)) {
+  if (error.retryAfter && ['too_many_requests', 'rate_limited', 'queue_full', 'busy',
+    'llm_unavailable', 'vector_store_unavailable', 'limits_unavailable', 'quota_exceeded'].includes(error.code)) {
     text += ` Try again in ${formatWait(error.retryAfter)}.`;
   }
   return text;

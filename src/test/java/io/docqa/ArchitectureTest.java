@@ -34,11 +34,12 @@ class ArchitectureTest {
     static final Map<String, Set<String>> ALLOWED = Map.of(
             "web", Set.of(),
             "tenant", Set.of("web"),
-            "auth", Set.of("tenant", "web"),
+            "limits", Set.of("tenant", "web"),
+            "auth", Set.of("limits", "tenant", "web"),
             "ai", Set.of("tenant"),
-            "document", Set.of("ai", "tenant", "web"),
-            "chat", Set.of("ai", "document", "tenant", "web"),
-            "config", Set.of("ai"));
+            "document", Set.of("ai", "limits", "tenant", "web"),
+            "chat", Set.of("ai", "document", "limits", "tenant", "web"),
+            "config", Set.of("ai", "limits"));
 
     private static JavaClasses main;
 

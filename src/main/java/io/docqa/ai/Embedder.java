@@ -23,13 +23,16 @@ import reactor.util.function.Tuples;
  * runs on the bounded scheduler {@code embed} ({@code docqa.embedding.threads}, one per core by default), one text per
  * task: a batch spreads over every core and a question waits behind at most a few texts, never behind whole batches.
  * Past {@code docqa.embedding.max-queued-texts} waiting texts the call fails with {@link EmbedderBusyException}
- * instead of queueing without end.
+ * instead of queueing without end. A model that cannot be loaded fails every call at once with
+ * {@link EmbedderUnavailableException}; the load is tried again on the first call 30 s later.
  */
 @Component
 public class Embedder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Embedder.class);
     private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
+    /** How long a failed load is the answer before the next call tries again (a load copies 90 MB). */
+    private static final Duration RELOAD_AFTER = Duration.ofSeconds(30);
 
     private final int threads;
     private final Scheduler scheduler;
@@ -47,10 +50,27 @@ public class Embedder implements AutoCloseable {
     }
 
     Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength) {
+        this(threads, queuedTextsPerThread, () -> MiniLmModel.load(maxSequenceLength), RELOAD_AFTER);
+    }
+
+    Embedder(int threads, int queuedTextsPerThread, Callable<MiniLmModel> loader, Duration reloadAfter) {
         this.threads = threads;
         this.scheduler = Schedulers.newBoundedElastic(threads, queuedTextsPerThread, "embed");
-        this.model = onScheduler(() -> MiniLmModel.load(maxSequenceLength))
-                .cache(loaded -> FOREVER, failure -> Duration.ZERO, () -> Duration.ZERO);
+        this.model = onScheduler(() -> load(loader))
+                .cache(loaded -> FOREVER, failure -> reloadAfter, () -> Duration.ZERO);
+    }
+
+    /**
+     * A native library that fails to unpack surfaces as a {@link LinkageError}, which Reactor treats as fatal and never
+     * delivers: the caller would wait forever. Every failure of the load becomes an ordinary error instead.
+     */
+    private static MiniLmModel load(Callable<MiniLmModel> loader) {
+        try {
+            return loader.call();
+        }
+        catch (Throwable failure) {
+            throw new EmbedderUnavailableException(failure);
+        }
     }
 
     public String modelName() {
@@ -80,6 +100,11 @@ public class Embedder implements AutoCloseable {
                     vectors.forEach(vector -> ordered[vector.getT1()] = vector.getT2());
                     return List.of(ordered);
                 });
+    }
+
+    /** Whether the model is loaded, loading it if need be; false while a failed load stands. Never fails. */
+    public Mono<Boolean> isAvailable() {
+        return model.map(loaded -> true).onErrorReturn(false);
     }
 
     /** Loads the model (about 1.5 s) and runs it once, so the first real call does not pay for it. */

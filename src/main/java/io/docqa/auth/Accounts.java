@@ -7,6 +7,8 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import io.docqa.limits.RateLimiter;
+import io.docqa.limits.Rule;
 import io.docqa.tenant.Role;
 import io.docqa.tenant.Tenants;
 import io.docqa.web.ApiException;
@@ -20,17 +22,19 @@ class Accounts {
     private final Users users;
     private final Passwords passwords;
     private final LoginThrottle throttle;
+    private final RateLimiter limiter;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final AuditLog audit;
     private final TransactionalOperator tx;
 
-    Accounts(Tenants tenants, Users users, Passwords passwords, LoginThrottle throttle, AccessTokens accessTokens,
-            RefreshTokens refreshTokens, AuditLog audit, TransactionalOperator tx) {
+    Accounts(Tenants tenants, Users users, Passwords passwords, LoginThrottle throttle, RateLimiter limiter,
+            AccessTokens accessTokens, RefreshTokens refreshTokens, AuditLog audit, TransactionalOperator tx) {
         this.tenants = tenants;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
+        this.limiter = limiter;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.audit = audit;
@@ -39,7 +43,8 @@ class Accounts {
 
     Mono<AuthViews.Tokens> signup(AuthRequests.Signup request) {
         String email = normalise(request.email());
-        return passwords.hashNew(request.password())
+        return limiter.consume(Rule.SIGNUP_PER_ACCOUNT, email)
+                .then(passwords.hashNew(request.password()))
                 .flatMap(hash -> tx.transactional(tenants.create(request.tenantName().trim())
                         .flatMap(tenant -> users.create(tenant.id(), email, hash, Role.OWNER))))
                 .onErrorMap(DataIntegrityViolationException.class, e -> emailTaken())
@@ -47,18 +52,21 @@ class Accounts {
                         .then(tokens(owner, refreshTokens.startFamily(owner.tenantId(), owner.id()))));
     }
 
-    Mono<AuthViews.Tokens> login(AuthRequests.Login request) {
+    /** {@code client} is the caller's address: failed guesses count per account and client. */
+    Mono<AuthViews.Tokens> login(AuthRequests.Login request, String client) {
         String email = normalise(request.email());
-        return throttle.checkAllowed(email)
+        return throttle.admit(email, client)
                 .then(users.findByEmail(email).map(Optional::of).defaultIfEmpty(Optional.empty()))
                 .flatMap(user -> passwords.matches(request.password(), user.map(User::passwordHash).orElse(null))
                         .flatMap(matches -> matches && !user.get().disabled()
-                                ? loggedIn(email, user.get())
-                                : failed(email, user)));
+                                ? loggedIn(email, client, user.get())
+                                : failed(user)));
     }
 
     Mono<AuthViews.Tokens> refresh(String token) {
-        return refreshTokens.spend(token)
+        return refreshTokens.userOf(token)
+                .flatMap(userId -> limiter.consume(Rule.REFRESH_PER_ACCOUNT, userId.toString()))
+                .then(refreshTokens.spend(token))
                 .switchIfEmpty(Mono.defer(() -> refreshTokens.revokeFamilyIfReused(token)
                         .flatMap(holder -> audit.record(holder.tenantId(), holder.userId(), AuditLog.Event.REFRESH_REUSED,
                                 holder.userId(), "family " + holder.familyId()))
@@ -74,16 +82,16 @@ class Accounts {
                 .flatMap(holder -> audit.record(holder.tenantId(), holder.userId(), AuditLog.Event.LOGOUT, holder.userId(), null));
     }
 
-    private Mono<AuthViews.Tokens> loggedIn(String email, User user) {
-        return throttle.reset(email)
+    private Mono<AuthViews.Tokens> loggedIn(String email, String client, User user) {
+        return throttle.succeeded(email, client)
                 .then(audit.record(user.tenantId(), user.id(), AuditLog.Event.LOGIN_SUCCEEDED, user.id(), null))
                 .then(tokens(user, refreshTokens.startFamily(user.tenantId(), user.id())));
     }
 
-    private Mono<AuthViews.Tokens> failed(String email, Optional<User> user) {
+    private Mono<AuthViews.Tokens> failed(Optional<User> user) {
         Mono<Void> audited = user.map(u -> audit.record(u.tenantId(), null, AuditLog.Event.LOGIN_FAILED, u.id(), null))
                 .orElse(Mono.empty());
-        return throttle.recordFailure(email).then(audited).then(Mono.error(
+        return audited.then(Mono.error(
                 new ApiException(HttpStatus.UNAUTHORIZED, "invalid_credentials", "The email or the password is wrong")));
     }
 

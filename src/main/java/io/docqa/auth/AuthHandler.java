@@ -9,6 +9,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import io.docqa.tenant.Caller;
 import io.docqa.tenant.Tenants;
 import io.docqa.web.ApiException;
+import io.docqa.web.ClientAddresses;
 import io.docqa.web.RequestBodies;
 import reactor.core.publisher.Mono;
 
@@ -20,13 +21,16 @@ class AuthHandler {
     private final Tenants tenants;
     private final SigningKeys signingKeys;
     private final RequestBodies bodies;
+    private final ClientAddresses clients;
 
-    AuthHandler(Accounts accounts, Users users, Tenants tenants, SigningKeys signingKeys, RequestBodies bodies) {
+    AuthHandler(Accounts accounts, Users users, Tenants tenants, SigningKeys signingKeys, RequestBodies bodies,
+            ClientAddresses clients) {
         this.accounts = accounts;
         this.users = users;
         this.tenants = tenants;
         this.signingKeys = signingKeys;
         this.bodies = bodies;
+        this.clients = clients;
     }
 
     Mono<ServerResponse> signup(ServerRequest request) {
@@ -37,7 +41,7 @@ class AuthHandler {
 
     Mono<ServerResponse> login(ServerRequest request) {
         return bodies.read(request, AuthRequests.Login.class)
-                .flatMap(accounts::login)
+                .flatMap(body -> accounts.login(body, clients.of(request)))
                 .flatMap(tokens -> ServerResponse.ok().bodyValue(tokens));
     }
 

@@ -12,13 +12,11 @@ record AuthProperties(
         @DefaultValue("15m") Duration accessTokenTtl,
         @DefaultValue("30d") Duration refreshTokenTtl,
         @DefaultValue("30d") Duration keyRotation,
-        @DefaultValue("256") int maxPasswordLength,
-        @DefaultValue Login login) {
+        @DefaultValue("256") int maxPasswordLength) {
 
-    record Login(
-            @DefaultValue("5") int maxFailures,
-            @DefaultValue("30s") Duration baseLockout,
-            @DefaultValue("15m") Duration maxLockout,
-            @DefaultValue("15m") Duration window) {
+    AuthProperties {
+        if (keyRotation.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("docqa.auth.key-rotation must be at least 1s");
+        }
     }
 }

@@ -10,17 +10,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.limits.RateLimits;
+import io.docqa.limits.Rule;
 import io.docqa.web.MethodNotAllowed;
 
 @Configuration(proxyBeanMethods = false)
 class AuthRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> authRouter(AuthHandler handler) {
+    RouterFunction<ServerResponse> authRouter(AuthHandler handler, RateLimits limits) {
         return route()
-                .POST("/api/v1/auth/signup", handler::signup)
-                .POST("/api/v1/auth/login", handler::login)
-                .POST("/api/v1/auth/refresh", handler::refresh)
+                .POST("/api/v1/auth/signup", limits.perClient(Rule.SIGNUP_PER_CLIENT).apply(handler::signup))
+                .POST("/api/v1/auth/login", limits.perClient(Rule.LOGIN_PER_CLIENT).apply(handler::login))
+                .POST("/api/v1/auth/refresh", limits.perClient(Rule.REFRESH_PER_CLIENT).apply(handler::refresh))
                 .POST("/api/v1/auth/logout", handler::logout)
                 .GET("/api/v1/me", handler::me)
                 .GET("/.well-known/jwks.json", handler::jwks)

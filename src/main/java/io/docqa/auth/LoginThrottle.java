@@ -1,81 +1,42 @@
 package io.docqa.auth;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.Locale;
-
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import io.docqa.limits.RateLimiter;
+import io.docqa.limits.RateLimits;
+import io.docqa.limits.Rule;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Mono;
 
 /**
- * Throttles repeated failed logins per email, known or unknown. After {@code maxFailures} failures within the
- * window, each further failure locks the email for a doubling period (capped). Kept in PostgreSQL so every
- * instance of the service sees the same count.
+ * Counts password guesses (OWASP Authentication cheat sheet): every attempt takes a token from its account's bucket
+ * for the client it comes from, and one from the account's bucket for all clients, before the password is checked, so
+ * parallel guesses cannot outrun the count, and every instance counts in the same buckets. A stranger who exhausts the
+ * first locks the account only for his own address; the second, much larger, slows a guess spread over many addresses.
+ * A success fills the account-and-client bucket again and gives its token back to the account's.
  */
 @Component
 class LoginThrottle {
 
-    private final DatabaseClient db;
-    private final AuthProperties.Login policy;
+    private final RateLimiter limiter;
 
-    LoginThrottle(DatabaseClient db, AuthProperties properties) {
-        this.db = db;
-        this.policy = properties.login();
+    LoginThrottle(RateLimiter limiter) {
+        this.limiter = limiter;
     }
 
-    Mono<Void> checkAllowed(String email) {
-        return db.sql("select locked_until from login_failures where email_key = :key and locked_until > now()")
-                .bind("key", key(email))
-                .map(row -> row.get("locked_until", OffsetDateTime.class).toInstant())
-                .one()
-                .flatMap(until -> Mono.<Void>error(locked(until)));
+    Mono<Void> admit(String email, String client) {
+        String accountAndClient = accountAndClient(email, client);
+        return limiter.consume(Rule.LOGIN_PER_ACCOUNT_AND_CLIENT, accountAndClient)
+                .then(limiter.consume(Rule.LOGIN_PER_ACCOUNT, email)
+                        .onErrorResume(ApiException.class, refused -> limiter.giveBack(Rule.LOGIN_PER_ACCOUNT_AND_CLIENT, accountAndClient)
+                                .then(Mono.error(refused))));
     }
 
-    Mono<Void> recordFailure(String email) {
-        String sql = """
-                insert into login_failures (email_key, failures, last_failed_at) values (:key, 1, now())
-                on conflict (email_key) do update set
-                  failures = case when login_failures.last_failed_at < now() - make_interval(secs => :window)
-                                  then 1 else login_failures.failures + 1 end,
-                  last_failed_at = now()
-                returning failures
-                """;
-        return db.sql(sql)
-                .bind("key", key(email))
-                .bind("window", (double) policy.window().toSeconds())
-                .map(row -> row.get("failures", Integer.class))
-                .one()
-                .filter(failures -> failures >= policy.maxFailures())
-                .flatMap(failures -> lock(email, lockout(failures)));
+    Mono<Void> succeeded(String email, String client) {
+        return limiter.reset(Rule.LOGIN_PER_ACCOUNT_AND_CLIENT, accountAndClient(email, client))
+                .then(limiter.giveBack(Rule.LOGIN_PER_ACCOUNT, email));
     }
 
-    Mono<Void> reset(String email) {
-        return db.sql("delete from login_failures where email_key = :key").bind("key", key(email)).then();
-    }
-
-    private Mono<Void> lock(String email, Duration lockout) {
-        return db.sql("update login_failures set locked_until = now() + make_interval(secs => :secs) where email_key = :key")
-                .bind("secs", (double) lockout.toSeconds())
-                .bind("key", key(email))
-                .then();
-    }
-
-    private Duration lockout(int failures) {
-        int doublings = Math.min(failures - policy.maxFailures(), 20);
-        Duration lockout = policy.baseLockout().multipliedBy(1L << doublings);
-        return lockout.compareTo(policy.maxLockout()) > 0 ? policy.maxLockout() : lockout;
-    }
-
-    private static ApiException locked(Instant until) {
-        Duration wait = Duration.between(Instant.now(), until);
-        return ApiException.tooManyRequests("too_many_attempts",
-                "Too many failed sign-ins for this account; try again later", wait.isNegative() ? Duration.ofSeconds(1) : wait.plusSeconds(1));
-    }
-
-    static String key(String email) {
-        return email.trim().toLowerCase(Locale.ROOT);
+    private static String accountAndClient(String email, String client) {
+        return email + "\n" + RateLimits.clientKey(client);
     }
 }

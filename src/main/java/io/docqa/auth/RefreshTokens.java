@@ -83,6 +83,14 @@ class RefreshTokens {
                 .next();
     }
 
+    /** The user the token was issued to, spent or not; empty for an unknown token. */
+    Mono<UUID> userOf(String token) {
+        return db.sql("select user_id from refresh_tokens where token_hash = :hash")
+                .bind("hash", SecretTokens.hash(token))
+                .map(row -> row.get("user_id", UUID.class))
+                .one();
+    }
+
     Mono<Void> revokeAllOf(TenantId tenant, UUID userId) {
         return db.sql("update refresh_tokens set revoked_at = now() where tenant_id = :tenant and user_id = :user and revoked_at is null")
                 .bind("tenant", tenant.value())

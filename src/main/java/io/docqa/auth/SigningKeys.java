@@ -24,6 +24,8 @@ import reactor.core.publisher.Mono;
  * The ES256 signing keys, shared by every instance through PostgreSQL. The first instance to find no key (or only
  * one older than the rotation period) makes a new one under an advisory lock; the others load it. Keys stay
  * in the ring for one rotation period plus the access-token lifetime, so tokens they signed stay valid until expiry.
+ * Private keys are stored sealed by {@link KeyEncryption}; a key found sealed under a previous key-encryption key (or
+ * in clear, from before) is sealed again under the current one, under the same lock.
  */
 @Component
 class SigningKeys {
@@ -34,16 +36,21 @@ class SigningKeys {
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final KeyEncryption encryption;
     private final Duration rotation;
     private final Duration retention;
+    private final Duration reloadEvery;
     private final AtomicReference<Mono<KeyRing>> ring = new AtomicReference<>();
     private volatile Instant lastForcedReload = Instant.EPOCH;
 
-    SigningKeys(DatabaseClient db, TransactionalOperator tx, AuthProperties properties) {
+    SigningKeys(DatabaseClient db, TransactionalOperator tx, KeyEncryption encryption, AuthProperties properties) {
         this.db = db;
         this.tx = tx;
+        this.encryption = encryption;
         this.rotation = properties.keyRotation();
         this.retention = properties.keyRotation().plus(properties.accessTokenTtl()).plusMinutes(5);
+        // a rotation shorter than the reload interval is honoured: the ring is read again as often as keys change
+        this.reloadEvery = rotation.compareTo(RELOAD_EVERY) < 0 ? rotation : RELOAD_EVERY;
         this.ring.set(loading());
     }
 
@@ -65,11 +72,12 @@ class SigningKeys {
     }
 
     private Mono<KeyRing> loading() {
-        return loadOrRotate().cache(loaded -> RELOAD_EVERY, error -> Duration.ZERO, () -> Duration.ZERO);
+        return loadOrRotate().cache(loaded -> reloadEvery, error -> Duration.ZERO, () -> Duration.ZERO);
     }
 
     private Mono<KeyRing> loadOrRotate() {
         Mono<KeyRing> work = db.sql("select pg_advisory_xact_lock(:id)").bind("id", LOCK_ID).then()
+                .then(resealStaleKeys())
                 .then(load())
                 .flatMap(keys -> needsNewKey(keys) ? insertNewKey().map(key -> prepend(key, keys)) : Mono.just(keys))
                 .map(keys -> new KeyRing(keys.stream().map(StoredKey::key).toList()));
@@ -82,22 +90,44 @@ class SigningKeys {
 
     private Mono<List<StoredKey>> load() {
         return db.sql("""
-                        select private_jwk, created_at from signing_keys
+                        select kid, private_jwk, kek_id, created_at from signing_keys
                         where created_at > now() - make_interval(secs => :retention)
                         order by created_at desc
                         """)
                 .bind("retention", (double) retention.toSeconds())
-                .map(row -> new StoredKey(parse(row.get("private_jwk", String.class)),
-                        row.get("created_at", OffsetDateTime.class).toInstant()))
+                .map(row -> new StoredKey(parse(encryption.open(row.get("kid", String.class), row.get("kek_id", String.class),
+                        row.get("private_jwk", String.class))), row.get("created_at", OffsetDateTime.class).toInstant()))
                 .all()
                 .collectList();
     }
 
+    /** Every key not sealed under the current key-encryption key (retired keys too): sealed again, or clear ones sealed. */
+    private Mono<Void> resealStaleKeys() {
+        return db.sql("select kid, private_jwk, kek_id from signing_keys where kek_id is distinct from :current")
+                .bind("current", encryption.currentId())
+                .map(row -> {
+                    String kid = row.get("kid", String.class);
+                    String stored = row.get("private_jwk", String.class);
+                    String kekId = row.get("kek_id", String.class);
+                    return new StaleKey(kid, kekId == null ? stored : encryption.open(kid, kekId, stored));
+                })
+                .all()
+                .collectList()
+                .flatMapMany(reactor.core.publisher.Flux::fromIterable)
+                .concatMap(stale -> db.sql("update signing_keys set private_jwk = :sealed, kek_id = :kek where kid = :kid")
+                        .bind("sealed", encryption.seal(stale.kid(), stale.jwk()))
+                        .bind("kek", encryption.currentId())
+                        .bind("kid", stale.kid())
+                        .then())
+                .then();
+    }
+
     private Mono<StoredKey> insertNewKey() {
         ECKey key = generate();
-        return db.sql("insert into signing_keys (kid, algorithm, private_jwk) values (:kid, 'ES256', :jwk) returning created_at")
+        return db.sql("insert into signing_keys (kid, algorithm, private_jwk, kek_id) values (:kid, 'ES256', :jwk, :kek) returning created_at")
                 .bind("kid", key.getKeyID())
-                .bind("jwk", key.toJSONString())
+                .bind("jwk", encryption.seal(key.getKeyID(), key.toJSONString()))
+                .bind("kek", encryption.currentId())
                 .map(row -> new StoredKey(key, row.get("created_at", OffsetDateTime.class).toInstant()))
                 .one();
     }
@@ -132,5 +162,8 @@ class SigningKeys {
     }
 
     private record StoredKey(ECKey key, Instant createdAt) {
+    }
+
+    private record StaleKey(String kid, String jwk) {
     }
 }

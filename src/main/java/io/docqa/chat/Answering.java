@@ -33,19 +33,22 @@ class Answering {
     private final Conversations conversations;
     private final Retrieval retrieval;
     private final GenerationGate gate;
+    private final ClusterGenerationCap clusterCap;
     private final PromptBuilder prompts;
     private final OllamaChat model;
 
-    Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, PromptBuilder prompts, OllamaChat model) {
+    Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, ClusterGenerationCap clusterCap,
+            PromptBuilder prompts, OllamaChat model) {
         this.conversations = conversations;
         this.retrieval = retrieval;
         this.gate = gate;
+        this.clusterCap = clusterCap;
         this.prompts = prompts;
         this.model = model;
     }
 
     /**
-     * Everything that can be refused is checked before the first event: unknown conversation or documents (404),
+     * Everything that can be refused is checked before the first event: unknown conversation or documents (404), an embedding model that cannot be loaded (503),
      * a full queue (429). The returned stream then never fails; an error arrives as its last element instead.
      */
     Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question) {
@@ -54,8 +57,9 @@ class Answering {
                 : conversations.find(caller, question.conversationId())
                         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Conversation")));
         return conversation.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds()).thenReturn(existing))
-                .flatMap(existing -> gate.reserve(caller.tenantId())
+                .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
+                        .then(retrieval.checkEmbedder()).thenReturn(existing))
+                .flatMap(existing -> gate.reserve(caller.tenantId(), caller.actorId())
                         .map(reservation -> stream(caller, question, existing.orElse(null), reservation)));
     }
 
@@ -72,7 +76,7 @@ class Answering {
                         find(caller, question, List.of()))
                 : history(caller, existing).flatMap(recorded -> Mono.zip(addQuestion(caller, question, recorded),
                         find(caller, question, userQuestions(recorded.history()))));
-        return recordedAndFound.flatMapMany(both -> {
+        return recordedAndFound.doOnSubscribe(subscription -> reservation.attach()).flatMapMany(both -> {
             Recorded recorded = both.getT1();
             UUID conversationId = recorded.conversation().id();
             Signal<List<Source>> sources = both.getT2();
@@ -119,7 +123,9 @@ class Answering {
         StringBuilder answer = new StringBuilder();
         AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();
         Flux<ChatEvent> tokens = reservation.granted()
-                .flatMapMany(permit -> model.stream(prompts.build(question.text(), passages(sources), history))
+                .flatMapMany(permit -> Flux.usingWhen(clusterCap.take(),
+                                place -> model.stream(prompts.build(question.text(), passages(sources), history)),
+                                place -> Mono.fromRunnable(place))
                         .doFinally(signal -> permit.release()))
                 .handle((chunk, sink) -> {
                     if (chunk instanceof ChatChunk.Token token) {

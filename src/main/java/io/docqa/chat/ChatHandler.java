@@ -14,6 +14,7 @@ import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
 import io.docqa.web.ProblemWriter;
 import io.docqa.web.RequestBodies;
+import io.docqa.web.ShutdownDrain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -24,12 +25,14 @@ class ChatHandler {
     private final ChatLimits limits;
     private final RequestBodies bodies;
     private final Duration keepAlive;
+    private final ShutdownDrain shutdown;
 
-    ChatHandler(Answering answering, ChatLimits limits, RequestBodies bodies, ChatProperties properties) {
+    ChatHandler(Answering answering, ChatLimits limits, RequestBodies bodies, ChatProperties properties, ShutdownDrain shutdown) {
         this.answering = answering;
         this.limits = limits;
         this.bodies = bodies;
         this.keepAlive = properties.keepAliveInterval();
+        this.shutdown = shutdown;
     }
 
     Mono<ServerResponse> chat(ServerRequest request) {
@@ -37,6 +40,7 @@ class ChatHandler {
         return Caller.of(request)
                 .zipWith(bodies.read(request, ChatRequest.class).map(limits::check))
                 .flatMap(both -> answering.answer(both.getT1(), both.getT2()))
+                .map(shutdown::endedAtShutdown)
                 .flatMap(events -> json ? asJson(events) : asEventStream(request, events));
     }
 
@@ -50,9 +54,8 @@ class ChatHandler {
         Flux<ServerSentEvent<Object>> stream = events
                 .map(event -> ServerSentEvent.<Object>builder(data(event)).id(Long.toString(ids.incrementAndGet()))
                         .event(name(event)).build())
-                .onErrorResume(error -> Mono.just(ServerSentEvent.<Object>builder(
-                                ProblemWriter.body(ChatErrors.toProblem(error), request.exchange()))
-                        .id(Long.toString(ids.incrementAndGet())).event("error").build()))
+                .onErrorResume(error -> Mono.just(ProblemWriter.event(ChatErrors.toProblem(error), request.exchange(),
+                        Long.toString(ids.incrementAndGet()))))
                 .concatWith(Mono.just(END));
         Flux<ServerSentEvent<Object>> keepAlives = Flux.interval(keepAlive)
                 .map(tick -> ServerSentEvent.<Object>builder().comment("keep-alive").build());

@@ -9,15 +9,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.limits.RateLimits;
+import io.docqa.limits.Rule;
 import io.docqa.web.MethodNotAllowed;
 
 @Configuration(proxyBeanMethods = false)
 class ChatRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations) {
+    RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations, RateLimits limits) {
         return route()
-                .POST("/api/v1/chat", chat::chat)
+                .POST("/api/v1/chat", limits.perCaller(Rule.CHAT_PER_CALLER, Rule.CHAT_PER_TENANT).apply(chat::chat))
                 .GET("/api/v1/conversations", conversations::list)
                 .GET("/api/v1/conversations/{id}", conversations::get)
                 .DELETE("/api/v1/conversations/{id}", conversations::delete)

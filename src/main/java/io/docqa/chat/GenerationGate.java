@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import io.docqa.tenant.TenantId;
 import io.docqa.web.ApiException;
@@ -16,7 +19,9 @@ import reactor.core.publisher.MonoSink;
 /**
  * Shares the model: at most {@code maxConcurrentGenerations} generations at once. Requests that find every slot taken
  * wait in their tenant's line, and a freed slot goes to the tenants in turn, so one tenant's burst cannot starve another
- * tenant's single question. Past {@code maxQueuedGenerations} waiting requests, new ones are refused with 429.
+ * tenant's single question. Past {@code maxQueuedGenerations} waiting requests, new ones are refused with 429
+ * {@code queue_full}; past its tenant's or its caller's share ({@link GenerationShares}), with 429 {@code rate_limited},
+ * so that one tenant cannot fill the queue either.
  */
 @Component
 class GenerationGate {
@@ -28,15 +33,22 @@ class GenerationGate {
     private final Duration retryAfter;
 
     private final Object lock = new Object();
+    private final FairShares shares;
     private final Map<TenantId, ArrayDeque<Reservation>> lines = new HashMap<>();
     private final ArrayDeque<TenantId> turns = new ArrayDeque<>();
     private int inFlight;
     private int waiting;
 
-    GenerationGate(ChatProperties properties) {
+    @Autowired
+    GenerationGate(ChatProperties properties, GenerationShares shares) {
+        this(properties, shares, System::nanoTime);
+    }
+
+    GenerationGate(ChatProperties properties, GenerationShares shares, LongSupplier nanoTime) {
         this.limit = properties.maxConcurrentGenerations();
         this.maxWaiting = properties.maxQueuedGenerations();
         this.retryAfter = properties.queueRetryAfter();
+        this.shares = new FairShares(shares, properties.queueRetryAfter(), nanoTime);
     }
 
     /**
@@ -46,16 +58,32 @@ class GenerationGate {
      * cancel the reservation when the work ends.
      */
     Mono<Permit> acquire(TenantId tenant) {
-        return new Reservation(tenant).granted();
+        return new Reservation(tenant, null).granted();
     }
 
     /**
-     * Fails at once with 429 {@code queue_full} when the line is full now, so a caller can refuse before it starts
-     * answering. The reservation holds nothing until {@link Reservation#granted()} is subscribed, so dropping it unused
-     * costs nothing; once it is used, {@link Reservation#cancel()} frees whatever it holds.
+     * Fails at once with 429 {@code queue_full} when the line is full now, or {@code rate_limited} when the tenant or the
+     * caller ({@code null}: none) has its share waiting or generating, so a caller can refuse before it starts answering.
+     * The reservation counts against those shares at once, but takes no place in line and no slot until
+     * {@link Reservation#granted()} is subscribed; {@link Reservation#attach()} it to the answer that will
+     * {@link Reservation#cancel()} it when it ends (one never attached stops counting after a while).
      */
-    Mono<Reservation> reserve(TenantId tenant) {
-        return Mono.defer(() -> hasRoom() ? Mono.just(new Reservation(tenant)) : Mono.error(queueFull()));
+    Mono<Reservation> reserve(TenantId tenant, UUID caller) {
+        return Mono.defer(() -> {
+            synchronized (lock) {
+                if (!hasRoom()) {
+                    return Mono.error(queueFull());
+                }
+                return Mono.just(new Reservation(tenant, shares.take(tenant, caller)));
+            }
+        });
+    }
+
+    /** Answers of the tenant that hold a place in its share: waiting, generating, or about to. */
+    int heldBy(TenantId tenant) {
+        synchronized (lock) {
+            return shares.heldBy(tenant);
+        }
     }
 
     int waiting() {
@@ -142,11 +170,21 @@ class GenerationGate {
 
         private final TenantId tenant;
         private final Permit permit = new Permit(this);
+        private volatile FairShares.Hold hold;
         private State state = State.NEW;
         private MonoSink<Permit> sink;
 
-        private Reservation(TenantId tenant) {
+        private Reservation(TenantId tenant, FairShares.Hold hold) {
             this.tenant = tenant;
+            this.hold = hold;
+        }
+
+        /** The answer that subscribed to this reservation's stream will cancel it when it ends. */
+        void attach() {
+            FairShares.Hold held = hold;
+            if (held != null) {
+                held.attach();
+            }
         }
 
         /**
@@ -198,6 +236,10 @@ class GenerationGate {
         private MonoSink<Permit> end() {
             List<Runnable> news;
             synchronized (lock) {
+                if (hold != null) {
+                    shares.release(hold);
+                    hold = null;
+                }
                 switch (state) {
                     case NEW -> {
                         state = State.ENDED;

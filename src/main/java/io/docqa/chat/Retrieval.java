@@ -1,5 +1,6 @@
 package io.docqa.chat;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,16 @@ class Retrieval {
         return directory.readyNames(tenant, documentIds)
                 .flatMap(found -> found.size() == documentIds.size() ? Mono.<Void>empty()
                         : Mono.error(ApiException.notFound("Document")));
+    }
+
+    /** Fails with 503 while the embedding model cannot be loaded, so that a question is refused before its stream starts. */
+    Mono<Void> checkEmbedder() {
+        if (!properties.mode().vector()) {
+            return Mono.empty();
+        }
+        return embedder.isAvailable().flatMap(up -> up ? Mono.<Void>empty()
+                : Mono.error(ApiException.unavailable("embedder_unavailable",
+                        "The embedding model is not available; try again later", Duration.ofSeconds(30))));
     }
 
     /**

@@ -18,6 +18,7 @@ import io.docqa.web.PathIds;
 import io.docqa.web.ProblemWriter;
 import io.docqa.web.Problems;
 import io.docqa.web.QueryParams;
+import io.docqa.web.ShutdownDrain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,11 +29,15 @@ class DocumentHandler {
     private final Documents documents;
     private final DocumentRemoval removal;
     private final DocumentProperties properties;
+    private final UploadProperties limits;
     private final JsonArrayStream jsonArrays;
+    private final ShutdownDrain shutdown;
 
     DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties,
-            JsonArrayStream jsonArrays) {
+            UploadProperties limits, JsonArrayStream jsonArrays, ShutdownDrain shutdown) {
+        this.shutdown = shutdown;
         this.ingestion = ingestion;
+        this.limits = limits;
         this.documents = documents;
         this.removal = removal;
         this.properties = properties;
@@ -42,7 +47,8 @@ class DocumentHandler {
     Mono<ServerResponse> upload(ServerRequest request) {
         boolean stream = request.headers().accept().stream().anyMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
         return Caller.of(request).flatMap(caller -> {
-            Flux<IngestionEvent> events = ingestion.ingest(caller, request);
+            Flux<IngestionEvent> events = shutdown.endedAtShutdown(ingestion.embedderReady()
+                    .thenMany(MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller.tenantId(), file))));
             if (stream) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(asServerSentEvents(request, events), ServerSentEvent.class);
@@ -94,8 +100,8 @@ class DocumentHandler {
         return events.map(event -> event instanceof IngestionEvent.Finished finished
                         ? sse(ids, "document", finished.document())
                         : sse(ids, "progress", event))
-                .onErrorResume(error -> Mono.just(sse(ids, "error",
-                        ProblemWriter.body(Problems.of(error), request.exchange()))));
+                .onErrorResume(error -> Mono.just(ProblemWriter.event(Problems.of(error), request.exchange(),
+                        Long.toString(ids.incrementAndGet()))));
     }
 
     private static ServerSentEvent<Object> sse(AtomicLong ids, String name, Object data) {

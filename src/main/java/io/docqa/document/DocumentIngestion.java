@@ -9,23 +9,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.codec.multipart.FilePartEvent;
-import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.stereotype.Service;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorChunk;
-import io.docqa.tenant.Caller;
 import io.docqa.tenant.TenantId;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Streams an upload into the tenant's index: bytes -> text -> chunks -> embedding batches -> Chroma, one file part
- * after the other, with backpressure all the way back to the socket. A file that fails leaves no vectors behind.
+ * Streams an uploaded file into the tenant's index: bytes -> spool -> text -> chunks -> embedding batches -> Chroma,
+ * with backpressure all the way back to the socket, under a lease on the document that this instance renews as the
+ * work progresses ({@link IngestionLeases}). A file that fails leaves no vectors behind.
  */
 @Service
 class DocumentIngestion {
@@ -35,6 +31,7 @@ class DocumentIngestion {
     private static final long STATISTICS_AFTER_CHUNKS = 1000;
 
     private final Documents documents;
+    private final IngestionLeases leases;
     private final Embedder embedder;
     private final TenantVectorIndex index;
     private final DocumentReader reader;
@@ -42,10 +39,11 @@ class DocumentIngestion {
     private final DocumentProperties properties;
     private final ChunkingProperties chunking;
 
-    DocumentIngestion(Documents documents, Embedder embedder, TenantVectorIndex index, DocumentReader reader,
+    DocumentIngestion(Documents documents, IngestionLeases leases, Embedder embedder, TenantVectorIndex index, DocumentReader reader,
             UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking) {
         this.chunking = chunking;
         this.documents = documents;
+        this.leases = leases;
         this.embedder = embedder;
         this.index = index;
         this.reader = reader;
@@ -53,48 +51,24 @@ class DocumentIngestion {
         this.properties = properties;
     }
 
-    Flux<IngestionEvent> ingest(Caller caller, ServerRequest request) {
-        MediaType type = request.headers().contentType().orElse(null);
-        if (type == null || !MediaType.MULTIPART_FORM_DATA.equalsTypeAndSubtype(type)) {
-            return Flux.error(new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                    "Upload files as multipart/form-data with one or more parts named 'file'"));
-        }
-        long declared = request.headers().contentLength().orElse(-1);
-        long ceiling = limits.maxFileSize().toBytes() * limits.maxParts() + limits.maxPartHeaders().toBytes() * (limits.maxParts() + 1L);
-        if (declared > ceiling) {
-            return Flux.error(tooLarge());
-        }
-        AtomicLong files = new AtomicLong();
-        AtomicLong parts = new AtomicLong();
-        return request.bodyToFlux(PartEvent.class)
-                .windowUntil(PartEvent::isLast)
-                .concatMap(part -> part.switchOnFirst((first, events) -> {
-                    if (!first.hasValue()) {
-                        return events.thenMany(Flux.empty());
-                    }
-                    PartEvent head = first.get();
-                    boolean isFile = head instanceof FilePartEvent && "file".equals(head.name());
-                    if ((isFile ? files.incrementAndGet() : 0) > limits.maxParts() || parts.incrementAndGet() > 2L * limits.maxParts()) {
-                        return discard(events).thenMany(Flux.error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "too_many_files",
-                                "At most " + limits.maxParts() + " files per upload")));
-                    }
-                    if (!isFile) {
-                        return discard(events).thenMany(Flux.empty());
-                    }
-                    FilePartEvent file = (FilePartEvent) head;
-                    String declaredType = head.headers().getContentType() == null ? null : head.headers().getContentType().toString();
-                    return ingestFile(caller.tenantId(), ContentSniffer.safeFilename(file.filename()), declaredType,
-                            events.map(PartEvent::content));
-                }), 0)
-                .concatWith(Mono.defer(() -> files.get() == 0
-                        ? Mono.error(ApiException.invalid("file", "at least one part named 'file' is required"))
-                        : Mono.empty()));
+    /** Refuses an upload before any byte is read while the embedding model cannot be loaded. */
+    Mono<Void> embedderReady() {
+        return embedder.isAvailable().flatMap(up -> up ? Mono.<Void>empty() : Mono.error(DocumentErrors.embedderUnavailable()));
     }
 
-    private Flux<IngestionEvent> ingestFile(TenantId tenant, String filename, String declaredType, Flux<DataBuffer> content) {
+    /**
+     * Ingests one file of an upload. The work runs apart from the request: a client that goes away before every byte
+     * of the file has arrived stops it (the document ends {@code failed}); once every byte is here, the file is indexed
+     * to its end whether or not the client still listens.
+     */
+    Flux<IngestionEvent> ingest(TenantId tenant, UploadedFile file) {
+        return Detachable.run(allBytesArrived -> ingestFile(tenant, file, allBytesArrived));
+    }
+
+    private Flux<IngestionEvent> ingestFile(TenantId tenant, UploadedFile file, Runnable allBytesArrived) {
         ByteStreamMeter meter = new ByteStreamMeter(limits.maxFileSize().toBytes());
         AtomicLong seen = new AtomicLong();
-        return meter.meter(content)
+        return meter.meter(file.content().doOnComplete(allBytesArrived))
                 .bufferUntil(buffer -> seen.addAndGet(buffer.readableByteCount()) >= SNIFF_BYTES)
                 .switchOnFirst((first, groups) -> {
                     if (first.hasError()) {
@@ -103,39 +77,44 @@ class DocumentIngestion {
                     byte[] prefix = first.hasValue() ? prefix(first.get()) : new byte[0];
                     if (prefix.length == 0) {
                         return groups.doOnNext(list -> list.forEach(DataBufferUtils::release))
-                                .thenMany(Flux.error(new ApiException(HttpStatus.BAD_REQUEST, "empty_file", "'" + filename + "' is empty")));
+                                .thenMany(Flux.error(new ApiException(HttpStatus.BAD_REQUEST, "empty_file", "'" + file.filename() + "' is empty")));
                     }
-                    DocumentKind kind = ContentSniffer.sniff(filename, declaredType, prefix);
+                    DocumentKind kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
                     Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
-                    return Flux.usingWhen(documents.start(tenant, filename, kind.contentType()),
-                            document -> indexed(tenant, document, kind, bytes, meter),
-                            document -> Mono.empty(),
-                            (document, error) -> abandon(tenant, document.id(), error),
-                            document -> abandon(tenant, document.id(), null));
+                    return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType()),
+                            lease -> indexed(lease, kind, bytes, meter),
+                            lease -> Mono.fromRunnable(() -> leases.release(lease)),
+                            (lease, error) -> abandon(lease, error),
+                            lease -> abandon(lease, null));
                 })
                 .onErrorMap(DocumentErrors::toProblem);
     }
 
-    private Flux<IngestionEvent> indexed(TenantId tenant, Document document, DocumentKind kind, Flux<DataBuffer> bytes,
-            ByteStreamMeter meter) {
+    private Flux<IngestionEvent> indexed(IngestionLease lease, DocumentKind kind, Flux<DataBuffer> bytes, ByteStreamMeter meter) {
+        TenantId tenant = lease.tenant();
+        Document document = lease.document();
         AtomicLong embedded = new AtomicLong();
         Mono<Void> notADuplicate = Mono.defer(() -> documents.findReadyBySha(tenant, meter.sha256())
                 .flatMap(existing -> Mono.error(new AlreadyIndexed(existing))));
-        Flux<IngestionEvent> progress = reader.read(kind, bytes, notADuplicate)
+        Flux<IngestionEvent> progress = reader.read(kind, lease.whileHeld(bytes), notADuplicate)
+                .doOnNext(piece -> lease.progressed())
                 .transform(text -> TextChunker.chunk(text, chunking))
                 .buffer(properties.embedBatchSize())
                 .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(chunking::embedded).toList())
+                        .doOnNext(vectors -> lease.progressed())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
-                .concatMap(batch -> index.add(tenant, batch)
-                        .then(documents.saveChunks(tenant, document.id(), stored(batch)))
-                        .then(Mono.fromSupplier(() -> new IngestionEvent.Progress(document.id(), document.filename(),
-                                meter.bytesRead(), embedded.addAndGet(batch.size())))));
+                .concatMap(batch -> lease.check()
+                        .then(index.add(tenant, batch))
+                        .then(documents.saveChunks(tenant, document.id(), leases.instance(), stored(batch)))
+                        .flatMap(held -> held ? Mono.<IngestionEvent>fromSupplier(() -> new IngestionEvent.Progress(document.id(),
+                                document.filename(), meter.bytesRead(), embedded.addAndGet(batch.size()))) : leases.noLongerHeld(lease)));
         return progress
-                .concatWith(Flux.defer(() -> complete(tenant, document, meter, embedded.get())))
+                .concatWith(Flux.defer(() -> complete(lease, meter, embedded.get())))
                 .onErrorResume(UnreadableContentException.class, error -> documents
-                        .fail(tenant, document.id(), error.getMessage(), false)
+                        .fail(tenant, document.id(), leases.instance(), error.getMessage())
+                        .switchIfEmpty(leases.noLongerHeld(lease))
                         .map(DocumentIngestion::finished))
-                .onErrorResume(AlreadyIndexed.class, duplicate -> documents.delete(tenant, document.id())
+                .onErrorResume(AlreadyIndexed.class, duplicate -> documents.deleteIngesting(tenant, document.id(), leases.instance())
                         .thenReturn(finished(duplicate.document())));
     }
 
@@ -158,14 +137,19 @@ class DocumentIngestion {
         return new IngestionEvent.Finished(document);
     }
 
-    private Flux<IngestionEvent> complete(TenantId tenant, Document document, ByteStreamMeter meter, long chunks) {
+    private Flux<IngestionEvent> complete(IngestionLease lease, ByteStreamMeter meter, long chunks) {
+        TenantId tenant = lease.tenant();
+        Document document = lease.document();
         if (chunks == 0) {
-            return documents.fail(tenant, document.id(), "The file contains no text", false)
+            return documents.fail(tenant, document.id(), leases.instance(), "The file contains no text")
+                    .switchIfEmpty(leases.noLongerHeld(lease))
                     .map(DocumentIngestion::finished).flux();
         }
         IngestionEvent last = new IngestionEvent.Progress(document.id(), document.filename(), meter.bytesRead(), chunks);
-        Mono<Document> ready = documents.finish(tenant, document.id(), meter.bytesRead(), meter.sha256())
-                .switchIfEmpty(Mono.defer(() -> duplicateOf(tenant, document.id(), meter.sha256())));
+        Mono<Document> ready = lease.check()
+                .then(documents.finish(tenant, document.id(), leases.instance(), meter.bytesRead(), meter.sha256()))
+                .switchIfEmpty(Mono.defer(() -> documents.holds(tenant, document.id(), leases.instance())
+                        .flatMap(held -> held ? duplicateOf(lease, meter.sha256()) : leases.noLongerHeld(lease))));
         return Flux.concat(Mono.just(last), ready.flatMap(done -> wordStatistics(chunks).thenReturn(done)).map(DocumentIngestion::finished));
     }
 
@@ -186,32 +170,34 @@ class DocumentIngestion {
     }
 
     /** The same bytes became a ready document while this copy was indexed (two uploads at once): drop this copy. */
-    private Mono<Document> duplicateOf(TenantId tenant, UUID copy, String sha256) {
-        return index.removeDocument(tenant, copy)
-                .then(documents.delete(tenant, copy))
-                .then(documents.findReadyBySha(tenant, sha256));
+    private Mono<Document> duplicateOf(IngestionLease lease, String sha256) {
+        return index.removeDocument(lease.tenant(), lease.documentId())
+                .then(documents.deleteIngesting(lease.tenant(), lease.documentId(), leases.instance()))
+                .then(documents.findReadyBySha(lease.tenant(), sha256));
     }
 
     /**
-     * A file that failed, was rejected or whose client went away leaves no vectors. Rejected input leaves no row
-     * either; a failure of ours leaves a failed document, with its vectors marked for removal if Chroma is away.
+     * A file that failed, was rejected, whose client went away or whose lease was lost leaves no vectors. Rejected
+     * input leaves no row either; a failure of ours leaves a failed document (unless another instance resolved it
+     * already), with its vectors marked for removal if Chroma is away.
      */
-    private Mono<Void> abandon(TenantId tenant, UUID id, Throwable error) {
-        Throwable problem = error == null ? null : DocumentErrors.toProblem(error);
-        boolean rejected = problem instanceof ApiException api && api.status().is4xxClientError();
-        String reason = error == null ? "The upload was interrupted"
-                : problem instanceof ApiException api ? api.getMessage() : "The ingestion failed";
-        Mono<Void> rows = rejected ? documents.delete(tenant, id).then() : documents.fail(tenant, id, reason, false).then();
+    private Mono<Void> abandon(IngestionLease lease, Throwable error) {
+        TenantId tenant = lease.tenant();
+        UUID id = lease.documentId();
+        Throwable cause = error == null ? new UploadInterruptedException(null) : error;
+        Throwable problem = DocumentErrors.toProblem(cause);
+        boolean rejected = problem instanceof ApiException api && api.status().is4xxClientError()
+                && !(cause instanceof UploadInterruptedException);
+        String reason = problem instanceof ApiException api ? api.getMessage() : "The ingestion failed";
+        Mono<Void> rows = rejected ? documents.deleteIngesting(tenant, id, leases.instance()).then()
+                : documents.fail(tenant, id, leases.instance(), reason).then();
         return index.removeDocument(tenant, id)
                 .then(rows)
                 .onErrorResume(removalError -> {
                     log.warn("Vectors of document {} could not be removed now; the recovery sweep will retry", id);
-                    return documents.fail(tenant, id, reason, true).then();
-                });
-    }
-
-    private static Mono<Void> discard(Flux<PartEvent> events) {
-        return events.doOnNext(event -> DataBufferUtils.release(event.content())).then();
+                    return documents.failWithVectorsPending(tenant, id, leases.instance(), reason);
+                })
+                .doFinally(signal -> leases.release(lease));
     }
 
     private static List<VectorChunk> vectorChunks(UUID documentId, List<TextChunk> batch, List<float[]> vectors) {

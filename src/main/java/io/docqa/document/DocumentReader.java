@@ -20,14 +20,16 @@ class DocumentReader {
     private static final int TEXT_BUFFER = 16 * 1024;
 
     private final DocumentParser parser;
+    private final Path spoolDirectory;
 
-    DocumentReader(DocumentParser parser) {
+    DocumentReader(DocumentParser parser, UploadProperties properties) {
         this.parser = parser;
+        this.spoolDirectory = properties.spoolDirectory();
     }
 
     /** @param admit runs once every byte is spooled, before any parsing; its error ends the read */
     Flux<TextPiece> read(DocumentKind kind, Flux<DataBuffer> bytes, Mono<Void> admit) {
-        return Spool.spooled(bytes, path -> admit.thenMany(parse(kind, path)));
+        return Spool.spooled(spoolDirectory, bytes, path -> admit.thenMany(parse(kind, path)));
     }
 
     private Flux<TextPiece> parse(DocumentKind kind, Path file) {

@@ -13,7 +13,7 @@ import io.docqa.tenant.TenantUsage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Documents and their chunk texts. Every query is scoped by tenant, except the recovery sweeps. */
+/** Documents and their chunk texts. Every query is scoped by tenant, except the recovery sweep's. */
 @Repository
 class Documents implements TenantUsage {
 
@@ -28,51 +28,71 @@ class Documents implements TenantUsage {
         this.textSearch = textSearch;
     }
 
-    Mono<Document> start(TenantId tenant, String filename, String contentType) {
-        return db.sql("insert into documents (id, tenant_id, filename, content_type, status) "
-                        + "values (:id, :tenant, :filename, :type, 'ingesting') returning " + COLUMNS)
+    /** A new ingesting document, owned by {@code instance} with a lease of {@code lease} from now. */
+    Mono<Document> start(TenantId tenant, String filename, String contentType, String instance, Duration lease) {
+        return db.sql("insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at) "
+                        + "values (:id, :tenant, :filename, :type, 'ingesting', :owner, now() + make_interval(secs => :lease)) returning " + COLUMNS)
                 .bind("id", UUID.randomUUID())
                 .bind("tenant", tenant.value())
                 .bind("filename", filename)
                 .bind("type", contentType)
+                .bind("owner", instance)
+                .bind("lease", seconds(lease))
                 .map(Documents::document)
                 .one();
     }
 
-    Mono<Void> saveChunks(TenantId tenant, UUID documentId, List<StoredChunk> chunks) {
-        if (chunks.isEmpty()) {
-            return Mono.empty();
-        }
-        StringBuilder sql = new StringBuilder("insert into document_chunks (document_id, tenant_id, chunk_index, section, text, search) values ");
+    /**
+     * Stores a batch of chunks of a document that {@code instance} still holds (its row locked meanwhile, so that no
+     * sweep takes it over half-way); false, and nothing stored, when it does not.
+     */
+    Mono<Boolean> saveChunks(TenantId tenant, UUID documentId, String instance, List<StoredChunk> chunks) {
+        StringBuilder sql = new StringBuilder("""
+                with held as (select id from documents where id = :doc and tenant_id = :tenant and owner_instance = :owner
+                              and status = 'ingesting' for update),
+                stored as (insert into document_chunks (document_id, tenant_id, chunk_index, section, text, search)
+                           select :doc, :tenant, v.i, v.s, v.t, setweight(to_tsvector(cast(:config as regconfig), coalesce(v.s, '')), 'A')
+                                  || to_tsvector(cast(:config as regconfig), v.t)
+                           from (values\s""");
         for (int i = 0; i < chunks.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:doc, :tenant, :i").append(i).append(", :s").append(i).append(", :t").append(i)
-                    .append(", setweight(to_tsvector(cast(:config as regconfig), coalesce(:s").append(i).append(", '')), 'A')")
-                    .append(" || to_tsvector(cast(:config as regconfig), :t").append(i).append("))");
+            sql.append(i == 0 ? "" : ", ").append("(cast(:i").append(i).append(" as integer), cast(:s").append(i)
+                    .append(" as text), cast(:t").append(i).append(" as text))");
         }
-        sql.append(" on conflict (document_id, chunk_index) do update set section = excluded.section, text = excluded.text, search = excluded.search");
-        var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value())
-                .bind("config", textSearch.textSearchConfig());
+        sql.append("""
+                ) as v (i, s, t) where exists (select 1 from held)
+                           on conflict (document_id, chunk_index) do update set section = excluded.section, text = excluded.text, search = excluded.search)
+                update documents set chunk_count = chunk_count + :n where id in (select id from held) returning id""");
+        var spec = db.sql(sql.toString()).bind("doc", documentId).bind("tenant", tenant.value()).bind("owner", instance)
+                .bind("config", textSearch.textSearchConfig()).bind("n", chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             StoredChunk chunk = chunks.get(i);
             spec = spec.bind("i" + i, chunk.index()).bind("t" + i, chunk.text());
             spec = chunk.section() == null ? spec.bindNull("s" + i, String.class) : spec.bind("s" + i, chunk.section());
         }
-        return spec.then()
-                .then(db.sql("update documents set chunk_count = chunk_count + :n, heartbeat_at = now() where id = :doc and tenant_id = :tenant")
-                        .bind("n", chunks.size()).bind("doc", documentId).bind("tenant", tenant.value()).then());
+        return spec.map(row -> true).one().defaultIfEmpty(false);
     }
 
-    /** Marks the document ready with its size and hash; empty when the same bytes are already a ready document. */
-    Mono<Document> finish(TenantId tenant, UUID id, long size, String sha256) {
+    /**
+     * Marks the document ready with its size and hash; empty when the same bytes are already a ready document, or when
+     * {@code instance} no longer holds it.
+     */
+    Mono<Document> finish(TenantId tenant, UUID id, String instance, long size, String sha256) {
         return db.sql("""
-                        update documents set status = 'ready', size_bytes = :size, sha256 = :sha, heartbeat_at = now()
-                        where id = :id and tenant_id = :tenant and status = 'ingesting'
+                        update documents set status = 'ready', size_bytes = :size, sha256 = :sha, owner_instance = null, lease_expires_at = null
+                        where id = :id and tenant_id = :tenant and status = 'ingesting' and owner_instance = :owner
                           and not exists (select 1 from documents d where d.tenant_id = :tenant and d.sha256 = :sha and d.status = 'ready')
                         returning """ + " " + COLUMNS)
-                .bind("size", size).bind("sha", sha256).bind("id", id).bind("tenant", tenant.value())
+                .bind("size", size).bind("sha", sha256).bind("id", id).bind("tenant", tenant.value()).bind("owner", instance)
                 .map(Documents::document)
                 .one()
                 .onErrorResume(org.springframework.dao.DataIntegrityViolationException.class, e -> Mono.empty());
+    }
+
+    /** Whether {@code instance} still holds the ingesting document. */
+    Mono<Boolean> holds(TenantId tenant, UUID id, String instance) {
+        return db.sql("select 1 from documents where id = :id and tenant_id = :tenant and owner_instance = :owner and status = 'ingesting'")
+                .bind("id", id).bind("tenant", tenant.value()).bind("owner", instance)
+                .map(row -> true).one().defaultIfEmpty(false);
     }
 
     /** PostgreSQL's statistics of the chunk rows (keyword search reads how common each word is from them). */
@@ -80,14 +100,43 @@ class Documents implements TenantUsage {
         return db.sql("analyze document_chunks").then();
     }
 
-    /** A failed document keeps no chunks: its rows go, and it counts none. */
-    Mono<Document> fail(TenantId tenant, UUID id, String error, boolean vectorsPendingRemoval) {
-        return db.sql("with gone as (delete from document_chunks where document_id = :id and tenant_id = :tenant) "
-                        + "update documents set status = 'failed', error = :error, vectors_pending_removal = :pending, chunk_count = 0 "
-                        + "where id = :id and tenant_id = :tenant returning " + COLUMNS)
-                .bind("error", error).bind("pending", vectorsPendingRemoval).bind("id", id).bind("tenant", tenant.value())
+    /**
+     * A failed document keeps no chunks: its rows go, and it counts none. Only while {@code instance} holds it; empty
+     * when it does not (another instance resolved it already).
+     */
+    Mono<Document> fail(TenantId tenant, UUID id, String instance, String error) {
+        return db.sql("with gone as (delete from document_chunks c where c.document_id = :id and c.tenant_id = :tenant "
+                        + "and exists (select 1 from documents where id = :id and owner_instance = :owner and status = 'ingesting')) "
+                        + "update documents set status = 'failed', error = :error, chunk_count = 0, owner_instance = null, lease_expires_at = null "
+                        + "where id = :id and tenant_id = :tenant and owner_instance = :owner and status = 'ingesting' returning " + COLUMNS)
+                .bind("error", error).bind("id", id).bind("tenant", tenant.value()).bind("owner", instance)
                 .map(Documents::document)
                 .one();
+    }
+
+    /**
+     * The vectors of a document that is not ready could not be removed: it is failed (if this instance still held it)
+     * and marked for the recovery sweep, which removes them later.
+     */
+    Mono<Void> failWithVectorsPending(TenantId tenant, UUID id, String instance, String error) {
+        return db.sql("""
+                        with gone as (delete from document_chunks c where c.document_id = :id and c.tenant_id = :tenant
+                                      and exists (select 1 from documents where id = :id and status <> 'ready'))
+                        update documents set vectors_pending_removal = true, chunk_count = 0,
+                          status = 'failed', error = case when status = 'ingesting' and owner_instance = :owner then :error else error end,
+                          owner_instance = null, lease_expires_at = null
+                        where id = :id and tenant_id = :tenant and status <> 'ready'
+                          and (status = 'failed' or owner_instance = :owner)
+                        """)
+                .bind("error", error).bind("id", id).bind("tenant", tenant.value()).bind("owner", instance)
+                .then();
+    }
+
+    /** Removes the row of an ingesting document that {@code instance} holds (a rejected file, or a duplicate). */
+    Mono<Long> deleteIngesting(TenantId tenant, UUID id, String instance) {
+        return db.sql("delete from documents where tenant_id = :tenant and id = :id and owner_instance = :owner and status = 'ingesting'")
+                .bind("tenant", tenant.value()).bind("id", id).bind("owner", instance)
+                .fetch().rowsUpdated();
     }
 
     Mono<Document> findReadyBySha(TenantId tenant, String sha256) {
@@ -145,27 +194,46 @@ class Documents implements TenantUsage {
                 .fetch().rowsUpdated();
     }
 
-    /** Ingestions whose instance stopped beating: crashed or cut off. Across tenants, for the recovery sweep. */
-    Flux<Abandoned> abandoned(Duration silence) {
+    /** Renews the leases that {@code instance} still holds among the given documents; the ids renewed. */
+    Flux<UUID> renewLeases(String instance, List<TenantId> tenants, List<UUID> ids, Duration lease) {
         return db.sql("""
-                        select id, tenant_id from documents
-                        where (status = 'ingesting' and heartbeat_at < now() - make_interval(secs => :secs))
-                           or vectors_pending_removal
-                        limit 100
+                        update documents set lease_expires_at = now() + make_interval(secs => :lease)
+                        where owner_instance = :owner and status = 'ingesting'
+                          and (id, tenant_id) in (select * from unnest(cast(:ids as uuid[]), cast(:tenants as uuid[])))
+                        returning id""")
+                .bind("lease", seconds(lease)).bind("owner", instance)
+                .bind("ids", ids.toArray(UUID[]::new))
+                .bind("tenants", tenants.stream().map(TenantId::value).toArray(UUID[]::new))
+                .map(row -> row.get("id", UUID.class))
+                .all();
+    }
+
+    /**
+     * Takes over ingestions whose lease expired (their instance crashed, was cut off or stopped progressing): failed,
+     * chunk rows gone, vectors marked for removal. Across tenants, for the recovery sweep.
+     */
+    Mono<Long> takeOverExpired() {
+        return db.sql("""
+                        with expired as (select id, tenant_id from documents where status = 'ingesting' and lease_expires_at < now()
+                                         order by lease_expires_at limit 100 for update skip locked),
+                        gone as (delete from document_chunks c using expired e where c.document_id = e.id and c.tenant_id = e.tenant_id)
+                        update documents d set status = 'failed', vectors_pending_removal = true, chunk_count = 0,
+                          owner_instance = null, lease_expires_at = null,
+                          error = coalesce(d.error, 'The ingestion was interrupted (its instance stopped making progress); upload the file again')
+                        from expired e where d.id = e.id and d.tenant_id = e.tenant_id
                         """)
-                .bind("secs", (double) silence.toSeconds())
+                .fetch().rowsUpdated();
+    }
+
+    /** Failed documents whose vectors are still to be removed. Across tenants, for the recovery sweep. */
+    Flux<Abandoned> vectorsPendingRemoval() {
+        return db.sql("select id, tenant_id from documents where vectors_pending_removal limit 100")
                 .map(row -> new Abandoned(new TenantId(row.get("tenant_id", UUID.class)), row.get("id", UUID.class)))
                 .all();
     }
 
-    Mono<Void> markAbandonedFailed(TenantId tenant, UUID id) {
-        return db.sql("""
-                        with gone as (delete from document_chunks d where d.document_id = :id and d.tenant_id = :tenant
-                                      and exists (select 1 from documents where id = :id and tenant_id = :tenant and status <> 'ready'))
-                        update documents set status = 'failed', vectors_pending_removal = false, chunk_count = 0,
-                          error = coalesce(error, 'The ingestion was interrupted; upload the file again')
-                        where tenant_id = :tenant and id = :id and status <> 'ready'
-                        """)
+    Mono<Void> vectorsRemoved(TenantId tenant, UUID id) {
+        return db.sql("update documents set vectors_pending_removal = false where tenant_id = :tenant and id = :id and status = 'failed'")
                 .bind("tenant", tenant.value()).bind("id", id)
                 .then();
     }
@@ -178,6 +246,10 @@ class Documents implements TenantUsage {
                 .map(row -> new Usage(row.get("docs", Long.class), ((Number) row.get("chunks")).longValue(),
                         ((Number) row.get("bytes")).longValue()))
                 .one();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
     private static Document document(Readable row) {

@@ -10,8 +10,10 @@ import io.docqa.ai.TenantVectorIndex;
 import reactor.core.publisher.Mono;
 
 /**
- * Resolves ingestions that no instance is running any more (a crash, a kill): their vectors are removed and the
- * document is marked failed, so the user can upload again. Runs at start-up and then periodically.
+ * Resolves ingestions that no instance is running any more (a crash, a kill, work that stopped progressing): only
+ * those whose lease expired, so never the live work of another instance. They are marked failed, so the user can
+ * upload again, and their vectors are removed (as are those of failed documents that could not be removed at once).
+ * Runs at start-up and then periodically, on every instance.
  */
 @Component
 class IngestionRecovery {
@@ -20,12 +22,10 @@ class IngestionRecovery {
 
     private final Documents documents;
     private final TenantVectorIndex index;
-    private final DocumentProperties properties;
 
-    IngestionRecovery(Documents documents, TenantVectorIndex index, DocumentProperties properties) {
+    IngestionRecovery(Documents documents, TenantVectorIndex index) {
         this.documents = documents;
         this.index = index;
-        this.properties = properties;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -46,11 +46,12 @@ class IngestionRecovery {
         }, error -> log.warn("Ingestion recovery did not finish: {}", error.toString()));
     }
 
-    /** The number of documents resolved. */
+    /** The number of documents whose vectors were removed. */
     Mono<Long> sweep() {
-        return documents.abandoned(properties.abandonedAfter())
+        return documents.takeOverExpired()
+                .thenMany(documents.vectorsPendingRemoval())
                 .concatMap(doc -> index.removeDocument(doc.tenant(), doc.documentId())
-                        .then(documents.markAbandonedFailed(doc.tenant(), doc.documentId()))
+                        .then(documents.vectorsRemoved(doc.tenant(), doc.documentId()))
                         .thenReturn(1L)
                         .onErrorResume(error -> Mono.empty()))
                 .count();

@@ -1,12 +1,14 @@
 package io.docqa.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -22,8 +24,7 @@ public class ProblemWriter {
         this.json = json;
     }
 
-    /** The problem about the request of an exchange, for a response that carries it otherwise (an SSE event). */
-    public static Map<String, Object> body(ApiException problem, ServerWebExchange exchange) {
+    private static Map<String, Object> body(ApiException problem, ServerWebExchange exchange) {
         return body(problem, exchange.getRequest().getPath().value(), RequestIds.of(exchange));
     }
 
@@ -39,7 +40,26 @@ public class ProblemWriter {
         if (!problem.errors().isEmpty()) {
             body.put("errors", problem.errors());
         }
+        if (problem.retryAfter() != null) {
+            body.put("retry_after", retryAfterSeconds(problem));
+        }
         return body;
+    }
+
+    /**
+     * The problem as the last event of a stream ({@code event: error}); a retry hint goes both in the body
+     * ({@code retry_after}, seconds) and in the event's {@code retry:} field (milliseconds, for EventSource).
+     */
+    public static ServerSentEvent<Object> event(ApiException problem, ServerWebExchange exchange, String id) {
+        ServerSentEvent.Builder<Object> event = ServerSentEvent.<Object>builder(body(problem, exchange)).id(id).event("error");
+        if (problem.retryAfter() != null) {
+            event.retry(Duration.ofSeconds(retryAfterSeconds(problem)));
+        }
+        return event.build();
+    }
+
+    private static long retryAfterSeconds(ApiException problem) {
+        return Math.max(1, problem.retryAfter().toSeconds());
     }
 
     public static URI type(String code) {
@@ -60,7 +80,7 @@ public class ProblemWriter {
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (problem.retryAfter() != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(problem)));
         }
         DataBuffer buffer = response.bufferFactory().wrap(json.writeValueAsBytes(body(problem, exchange)));
         return response.writeWith(Mono.just(buffer));

@@ -2,6 +2,7 @@ package io.docqa.web;
 
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
+import java.time.Duration;
 
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -52,6 +53,10 @@ public final class Problems {
                 code = HttpStatus.INTERNAL_SERVER_ERROR;
             }
             return new ApiException(code, codeFor(code), detailFor(code));
+        }
+        if (DatabaseOutage.is(error)) {
+            return ApiException.unavailable("database_unavailable", "The database is unreachable; try again shortly",
+                    Duration.ofSeconds(5));
         }
         return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "An unexpected error occurred");
     }

@@ -1,10 +1,12 @@
 package io.docqa.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -25,18 +27,21 @@ class SigningKeyRotationTest extends IntegrationTest {
     @Autowired
     AuthProperties defaults;
 
+    @Autowired
+    KeyEncryption encryption;
+
     @Test
     void aNewKeySignsAfterTheRotationPeriodAndTheOldOneStillVerifies() {
         AuthProperties hourly = new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(),
-                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength(), defaults.login());
-        SigningKeys before = new SigningKeys(db, tx, hourly);
+                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength());
+        SigningKeys before = new SigningKeys(db, tx, encryption, hourly);
         AccessTokens oldIssuer = new AccessTokens(before, hourly);
         String oldToken = oldIssuer.issue(UUID.randomUUID(), TenantId.random(), Role.MEMBER).block();
         String oldKid = before.ring().block().signingKey().getKeyID();
 
         // the rotation period passes: no key is younger than 61 minutes (the old one stays within retention, 1 h + token TTL)
         ageKeys(Duration.ofMinutes(61));
-        SigningKeys after = new SigningKeys(db, tx, hourly);
+        SigningKeys after = new SigningKeys(db, tx, encryption, hourly);
         KeyRing ring = after.ring().block();
         assertThat(ring.signingKey().getKeyID()).isNotEqualTo(oldKid);
         assertThat(ring.has(oldKid)).isTrue();
@@ -55,9 +60,31 @@ class SigningKeyRotationTest extends IntegrationTest {
     }
 
     @Test
+    void aRotationShorterThanAMinuteIsHonoured() {
+        AuthProperties everyTwoSeconds = rotatingEvery(Duration.ofSeconds(2));
+        SigningKeys keys = new SigningKeys(db, tx, encryption, everyTwoSeconds);
+        String first = keys.ring().block().signingKey().getKeyID();
+        // the ring used to be re-read only once a minute, so a 2 s rotation became 60 s
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !first.equals(keys.ring().block().signingKey().getKeyID()));
+    }
+
+    @Test
+    void aRotationUnderOneSecondIsRefused() {
+        assertThatThrownBy(() -> rotatingEvery(Duration.ofMillis(500)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("docqa.auth.key-rotation");
+    }
+
+    private AuthProperties rotatingEvery(Duration rotation) {
+        return new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(), defaults.refreshTokenTtl(),
+                rotation, defaults.maxPasswordLength());
+    }
+
+    @Test
     void instancesSharingTheDatabaseAgreeOnTheSigningKey() {
-        SigningKeys one = new SigningKeys(db, tx, defaults);
-        SigningKeys two = new SigningKeys(db, tx, defaults);
+        SigningKeys one = new SigningKeys(db, tx, encryption, defaults);
+        SigningKeys two = new SigningKeys(db, tx, encryption, defaults);
         assertThat(one.ring().block().signingKey().getKeyID()).isEqualTo(two.ring().block().signingKey().getKeyID());
     }
 }

@@ -20,12 +20,16 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
 
 /** Every way a bearer token can be wrong answers 401 with {@code WWW-Authenticate: Bearer}. */
 class TokenAbuseTest extends IntegrationTest {
+
+    @Autowired
+    KeyEncryption encryption;
 
     private Account account;
     private ECKey signingKey;
@@ -34,8 +38,8 @@ class TokenAbuseTest extends IntegrationTest {
     void setUp() throws Exception {
         account = api.signup("Tokens");
         String kid = SignedJWT.parse(account.accessToken()).getHeader().getKeyID();
-        String jwk = db.sql("select private_jwk from signing_keys where kid = :kid").bind("kid", kid)
-                .map(row -> row.get("private_jwk", String.class)).one().block();
+        String jwk = db.sql("select private_jwk, kek_id from signing_keys where kid = :kid").bind("kid", kid)
+                .map(row -> encryption.open(kid, row.get("kek_id", String.class), row.get("private_jwk", String.class))).one().block();
         signingKey = ECKey.parse(jwk);
     }
 

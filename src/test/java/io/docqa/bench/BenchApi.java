@@ -49,6 +49,15 @@ final class BenchApi {
         return body.get("access_token").asString();
     }
 
+    /** A new API key of the caller's tenant with {@code role}: the key itself, a bearer token. */
+    String apiKey(String token, String name, String role) {
+        JsonNode body = send(HttpRequest.newBuilder(uri("/api/v1/api-keys"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("name", name, "role", role)))), 201);
+        return body.get("key").asString();
+    }
+
     /** Uploads one text file and answers the document once it is indexed. */
     JsonNode upload(String token, Path file) {
         return upload(token, file, "text/plain");
@@ -56,6 +65,16 @@ final class BenchApi {
 
     /** Uploads one file of the given type and answers the document once it is indexed. */
     JsonNode upload(String token, Path file, String contentType) {
+        JsonNode answer = send(uploadRequest(token, file, contentType), 201);
+        JsonNode document = answer.get("documents").get(0);
+        if (!"ready".equals(document.get("status").asString())) {
+            throw new IllegalStateException("Document not ready: " + document);
+        }
+        return document;
+    }
+
+    /** {@code POST /api/v1/documents} of one file, multipart; add an {@code Accept} header for the event stream. */
+    HttpRequest.Builder uploadRequest(String token, Path file, String contentType) {
         String boundary = "bench-" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
                 + "\"\r\nContent-Type: " + contentType + "\r\n\r\n";
@@ -65,16 +84,11 @@ final class BenchApi {
                     HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8),
                     HttpRequest.BodyPublishers.ofFile(file),
                     HttpRequest.BodyPublishers.ofString(tail, StandardCharsets.UTF_8));
-            JsonNode answer = send(HttpRequest.newBuilder(uri("/api/v1/documents"))
+            return HttpRequest.newBuilder(uri("/api/v1/documents"))
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .timeout(Duration.ofHours(1))
-                    .POST(body), 201);
-            JsonNode document = answer.get("documents").get(0);
-            if (!"ready".equals(document.get("status").asString())) {
-                throw new IllegalStateException("Document not ready: " + document);
-            }
-            return document;
+                    .POST(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

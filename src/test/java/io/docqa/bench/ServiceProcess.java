@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import io.docqa.support.ChromaServer;
 import io.docqa.support.TestDatabase;
+import io.docqa.support.TestRedis;
 
 /**
  * The service as a benchmark measures it: the packaged jar in a JVM of its own (its heap capped by the benchmark),
@@ -43,6 +44,16 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, String ollamaUrl, List<String> jvmOptions, Map<String, String> settings) {
+        return start(name, List.of(), ollamaUrl, jvmOptions, settings, "readiness");
+    }
+
+    /**
+     * Runs the service's JVM under {@code wrapper} (a command that ends by running its arguments, such as
+     * {@code unshare ...}), and waits until {@code /actuator/health/<probe>} answers 200 ({@code liveness} for a
+     * service that is expected not to become ready).
+     */
+    static ServiceProcess start(String name, List<String> wrapper, String ollamaUrl, List<String> jvmOptions,
+            Map<String, String> settings, String probe) {
         TestDatabase database = TestDatabase.get();
         int port = freePort();
         Map<String, String> env = new LinkedHashMap<>();
@@ -56,8 +67,17 @@ final class ServiceProcess implements AutoCloseable {
         env.put("DOCQA_CHROMA_URL", ChromaServer.get().url());
         env.put("DOCQA_OLLAMA_BASE_URL", ollamaUrl);
         env.put("DOCQA_METRICS_SCRAPE_TOKEN", SCRAPE_TOKEN);
+        env.put("SPRING_PROFILES_ACTIVE", "dev"); // the development key-encryption key
+        env.put("DOCQA_SHUTDOWN_DRAIN_PERIOD", "0s");
+        env.put("DOCQA_REDIS_URL", TestRedis.url());
+        env.put("DOCQA_REDIS_KEY_PREFIX", TestRedis.keyPrefix() + name + ":");
+        // a benchmark is one client making thousands of tenants and questions: the rate limits would only measure themselves
+        for (String limit : List.of("SIGNUP_PER_CLIENT", "SIGNUP_PER_ACCOUNT", "LOGIN_PER_CLIENT", "CHAT_PER_CALLER",
+                "CHAT_PER_TENANT", "UPLOAD_PER_CALLER", "UPLOAD_PER_TENANT")) {
+            env.put("DOCQA_RATE_LIMIT_" + limit + "_CAPACITY", "1000000");
+        }
         env.putAll(settings);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         String extra = System.getenv("DOCQA_BENCH_JVM_OPTIONS");
@@ -77,7 +97,7 @@ final class ServiceProcess implements AutoCloseable {
             Process process = builder.start();
             ServiceProcess service = new ServiceProcess(process, "http://127.0.0.1:" + port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::close));
-            service.awaitReady(Duration.ofMinutes(5)); // a loaded 2-core machine takes over 2 minutes
+            service.await(probe, Duration.ofMinutes(5)); // a loaded 2-core machine takes over 2 minutes
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -111,9 +131,28 @@ final class ServiceProcess implements AutoCloseable {
         return -1;
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Sends SIGTERM (a graceful shutdown) and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process ended within {@code timeout}. */
+    boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Path log() {
+        return log;
+    }
+
+    private void await(String probe, Duration timeout) {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/" + probe))
                 .timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -161,7 +200,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -31,9 +34,80 @@ class GenerationGateTest {
     private static final TenantId B = TenantId.random();
     private static final TenantId C = TenantId.random();
 
+    private static final UUID ALICE = UUID.randomUUID();
+    private static final UUID BOB = UUID.randomUUID();
+
     private static GenerationGate gate(int slots, int queue) {
+        return gate(slots, queue, new GenerationShares(100_000, 100_000), System::nanoTime);
+    }
+
+    private static GenerationGate gate(int slots, int queue, GenerationShares shares, LongSupplier clock) {
         return new GenerationGate(ChatPropertiesTest.chatProperties(Map.of("max-concurrent-generations", "" + slots,
-                "max-queued-generations", "" + queue, "queue-retry-after", "7s")));
+                "max-queued-generations", "" + queue, "queue-retry-after", "7s")), shares, clock);
+    }
+
+    /** Reserves and subscribes, as an answer does; the reservation is attached to it. */
+    private static GenerationGate.Reservation answer(GenerationGate gate, TenantId tenant, UUID caller) {
+        GenerationGate.Reservation reservation = gate.reserve(tenant, caller).block(Duration.ofSeconds(5));
+        reservation.attach();
+        reservation.granted().subscribe();
+        return reservation;
+    }
+
+    private static void assertRateLimited(Mono<?> refused) {
+        refused.as(StepVerifier::create)
+                .expectErrorSatisfies(error -> {
+                    ApiException problem = (ApiException) error;
+                    assertThat(problem.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+                    assertThat(problem.code()).isEqualTo("rate_limited");
+                    assertThat(problem.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+                })
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aTenantPastItsShareIsRefusedWhileAnotherTenantStillGetsIn() {
+        GenerationGate gate = gate(2, 100, new GenerationShares(5, 100), System::nanoTime);
+        List<GenerationGate.Reservation> flood = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flood.add(answer(gate, A, UUID.randomUUID()));
+        }
+
+        assertRateLimited(gate.reserve(A, UUID.randomUUID()));
+        assertThat(gate.inFlight()).isEqualTo(2);
+        assertThat(gate.waiting()).isEqualTo(3);
+        GenerationGate.Reservation other = answer(gate, B, BOB);
+        assertThat(gate.waiting()).isEqualTo(4);
+
+        flood.get(0).cancel();
+        assertThat(gate.heldBy(A)).isEqualTo(4);
+        gate.reserve(A, UUID.randomUUID()).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        other.cancel();
+        assertThat(gate.heldBy(B)).isZero();
+    }
+
+    @Test
+    void aCallerPastItsShareIsRefusedWhileItsColleaguesStillGetIn() {
+        GenerationGate gate = gate(1, 100, new GenerationShares(100, 2), System::nanoTime);
+        answer(gate, A, ALICE);
+        answer(gate, A, ALICE);
+
+        assertRateLimited(gate.reserve(A, ALICE));
+        gate.reserve(A, BOB).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+    }
+
+    @Test
+    void aHoldNeverAttachedStopsCountingAfterAWhile() {
+        AtomicLong now = new AtomicLong();
+        GenerationGate gate = gate(1, 100, new GenerationShares(1, 100), now::get);
+        gate.reserve(A, ALICE).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        assertRateLimited(gate.reserve(A, BOB));
+
+        now.addAndGet(FairShares.UNCLAIMED.toNanos() + 1);
+
+        answer(gate, A, BOB);
+        now.addAndGet(FairShares.UNCLAIMED.toNanos() + 1);
+        assertRateLimited(gate.reserve(A, ALICE));
     }
 
     /** Subscribes and keeps what arrives; a test may hold a permit across steps this way. */
@@ -183,12 +257,12 @@ class GenerationGateTest {
         GenerationGate gate = gate(1, 1);
         AtomicReference<GenerationGate.Permit> holder = take(gate, A);
         AtomicReference<GenerationGate.Reservation> reservation = new AtomicReference<>();
-        gate.reserve(B).as(StepVerifier::create).consumeNextWith(reservation::set).verifyComplete();
+        gate.reserve(B, null).as(StepVerifier::create).consumeNextWith(reservation::set).verifyComplete();
 
         reservation.get().granted().as(StepVerifier::create)
                 .expectSubscription()
                 .then(() -> assertThat(gate.waiting()).isEqualTo(1))
-                .then(() -> gate.reserve(C).as(StepVerifier::create)
+                .then(() -> gate.reserve(C, null).as(StepVerifier::create)
                         .expectErrorSatisfies(error -> assertThat(((ApiException) error).code()).isEqualTo("queue_full"))
                         .verify(Duration.ofSeconds(5)))
                 .expectNoEvent(Duration.ofMillis(50))
@@ -205,7 +279,7 @@ class GenerationGateTest {
     void aReservationHoldsNothingUntilItIsUsed() {
         GenerationGate gate = gate(1, 1);
 
-        gate.reserve(A).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        gate.reserve(A, null).as(StepVerifier::create).expectNextCount(1).verifyComplete();
 
         assertThat(gate.inFlight()).isZero();
         assertThat(gate.waiting()).isZero();
@@ -216,7 +290,7 @@ class GenerationGateTest {
         GenerationGate gate = gate(1, 1);
         AtomicReference<GenerationGate.Permit> holder = take(gate, A);
         AtomicReference<GenerationGate.Reservation> reservation = new AtomicReference<>();
-        gate.reserve(B).subscribe(reservation::set);
+        gate.reserve(B, null).subscribe(reservation::set);
         AtomicReference<Object> dropped = new AtomicReference<>();
         // A subscriber that lets the permit fall on the floor, as some operators do when cancelled at the same moment.
         reservation.get().granted().subscribe(new BaseSubscriber<>() {
@@ -240,7 +314,7 @@ class GenerationGateTest {
         GenerationGate gate = gate(1, 1);
         take(gate, A);
         AtomicReference<GenerationGate.Reservation> reservation = new AtomicReference<>();
-        gate.reserve(B).subscribe(reservation::set);
+        gate.reserve(B, null).subscribe(reservation::set);
 
         reservation.get().granted().as(StepVerifier::create)
                 .expectSubscription()
@@ -283,7 +357,7 @@ class GenerationGateTest {
         for (int round = 0; round < 2_000; round++) {
             AtomicReference<GenerationGate.Permit> holder = take(gate, A);
             AtomicReference<GenerationGate.Reservation> reserved = new AtomicReference<>();
-            gate.reserve(B).subscribe(reserved::set);
+            gate.reserve(B, null).subscribe(reserved::set);
             GenerationGate.Reservation reservation = reserved.get();
             Disposable answer = reservation.granted()
                     .flatMapMany(permit -> Flux.never().doFinally(signal -> permit.release()))

@@ -68,13 +68,13 @@ class DocumentApiTest extends IntegrationTest {
         Account owner = api.signup("Many chunks");
         TenantId tenant = new TenantId(owner.tenantId());
         int count = 2 * Documents.CHUNK_PAGE + 17;
-        Document document = documents.start(tenant, "many.txt", "text/plain").block();
+        Document document = documents.start(tenant, "many.txt", "text/plain", "this-test", java.time.Duration.ofMinutes(1)).block();
         List<Documents.StoredChunk> stored = IntStream.range(0, count)
                 .mapToObj(i -> new Documents.StoredChunk(i, null, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
                 .toList();
         Flux.fromIterable(stored).buffer(100)
-                .concatMap(batch -> documents.saveChunks(tenant, document.id(), batch))
-                .then(documents.finish(tenant, document.id(), 1, "00"))
+                .concatMap(batch -> documents.saveChunks(tenant, document.id(), "this-test", batch))
+                .then(documents.finish(tenant, document.id(), "this-test", 1, "00"))
                 .block();
 
         JsonNode items = http.get().uri("/api/v1/documents/{id}/chunks", document.id())

@@ -79,8 +79,8 @@ class IngestionFailureTest extends IntegrationTest {
         Account owner = api.signup("Crashed");
         TenantId tenant = new TenantId(owner.tenantId());
         UUID id = UUID.randomUUID();
-        db.sql("insert into documents (id, tenant_id, filename, content_type, status, heartbeat_at) "
-                        + "values (:id, :tenant, 'half.txt', 'text/plain', 'ingesting', now() - interval '1 hour')")
+        db.sql("insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at) "
+                        + "values (:id, :tenant, 'half.txt', 'text/plain', 'ingesting', 'a-crashed-instance', now() - interval '1 second')")
                 .bind("id", id).bind("tenant", tenant.value())
                 .then().as(StepVerifier::create).verifyComplete();
         float[] vector = new float[384];
@@ -99,6 +99,21 @@ class IngestionFailureTest extends IntegrationTest {
         http.get().uri("/api/v1/documents/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
                 .expectBody().jsonPath("$.status").isEqualTo("failed").jsonPath("$.chunk_count").isEqualTo(0);
         assertThat(chunkRows(id)).isZero();
+    }
+
+    @Test
+    void anIngestionWhoseLeaseRunsIsLeftToItsInstance() {
+        Account owner = api.signup("Still working elsewhere");
+        UUID id = UUID.randomUUID();
+        db.sql("insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at) "
+                        + "values (:id, :tenant, 'slow.pdf', 'application/pdf', 'ingesting', 'another-live-instance', now() + interval '1 minute')")
+                .bind("id", id).bind("tenant", owner.tenantId())
+                .then().as(StepVerifier::create).verifyComplete();
+
+        recovery.sweep().as(StepVerifier::create).expectNextCount(1).verifyComplete();
+
+        http.get().uri("/api/v1/documents/{id}", id).header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectBody().jsonPath("$.status").isEqualTo("ingesting");
     }
 
     private long chunkRows(UUID documentId) {

@@ -44,6 +44,21 @@ class SpoolTest {
     }
 
     @Test
+    void aDiskThatRefusesTheFileIsAStorageFailureNotAnUploadFailure() throws IOException {
+        Path gone = Files.createTempDirectory("docqa-spool-test-");
+        Files.delete(gone);
+        Spool.spooled(gone, Flux.just(buffers.of(new byte[100])), Mono::just)
+                .as(StepVerifier::create)
+                .verifyError(SpoolWriteException.class);
+        assertThat(DocumentErrors.toProblem(new SpoolWriteException(new IOException("No space left on device"))))
+                .isInstanceOfSatisfying(io.docqa.web.ApiException.class, problem -> {
+                    assertThat(problem.status().value()).isEqualTo(507);
+                    assertThat(problem.code()).isEqualTo("insufficient_storage");
+                });
+        assertThat(buffers.unreleased()).isZero();
+    }
+
+    @Test
     void theFileIsDeletedWhenTheUploadFails() {
         AtomicBoolean readerCalled = new AtomicBoolean();
         Spool.spooled(Flux.just(buffers.of(new byte[100])).concatWith(Flux.error(new IOException("connection reset"))),

@@ -26,9 +26,12 @@ import io.docqa.support.ChromaServer;
  *   <li>PostgreSQL: the one configured ({@code SPRING_R2DBC_URL}...), else an embedded one (zonky) on
  *       {@code DOCQA_LOCAL_POSTGRES_PORT} (default: a free port);</li>
  *   <li>Chroma: the one configured ({@code DOCQA_CHROMA_URL}), else Chroma from npm as the tests start it;</li>
+ *   <li>Redis: the one configured ({@code DOCQA_REDIS_URL}), else the one on 127.0.0.1:6379, else {@code redis-server}
+ *       started on a free port;</li>
  *   <li>the model: Ollama at {@code DOCQA_OLLAMA_BASE_URL} (default {@code http://localhost:11434}) when one answers;
  *       the service runs without one ({@code docqa.ollama.required=false} unless set): answers then list the
- *       passages found.</li>
+ *       passages found;</li>
+ *   <li>the key-encryption key of the signing keys: the one configured, else the dev profile's public one.</li>
  * </ul>
  * The services it starts keep their data under {@code DOCQA_LOCAL_DATA_DIR} (default {@code .cache/local}) and stop
  * with it. Anything else is configured as for the jar.
@@ -54,6 +57,14 @@ public final class LocalDocqa {
         if (!configured.containsProperty("docqa.chroma.url")) {
             log.info("No Chroma configured (DOCQA_CHROMA_URL): starting Chroma from npm, data in {}", dataDir.resolve("chroma"));
             local.put("docqa.chroma.url", ChromaServer.fromNpm(dataDir.resolve("chroma")).url());
+        }
+        if (!configured.containsProperty("docqa.auth.key-encryption.key") && !configured.containsProperty("spring.profiles.active")) {
+            log.warn("No key-encryption key configured (DOCQA_AUTH_KEY_ENCRYPTION_KEY): the dev profile's public one seals the signing keys");
+            local.put("spring.profiles.active", "dev");
+        }
+        if (!configured.containsProperty("docqa.redis.url")) {
+            local.put("docqa.redis.url", LocalRedis.urlStartingIfNeeded(dataDir.resolve("redis")));
+            log.info("No Redis configured (DOCQA_REDIS_URL): the rate limits use {}", local.get("docqa.redis.url"));
         }
         if (!configured.containsProperty("docqa.ollama.required")) {
             local.put("docqa.ollama.required", "false");

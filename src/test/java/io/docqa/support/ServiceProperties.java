@@ -1,12 +1,15 @@
 package io.docqa.support;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The settings of a service under test: a fresh PostgreSQL database, a real Chroma, the given model server, and limits
- * small enough to reach in a test.
+ * The settings of a service under test: a fresh PostgreSQL database, a real Chroma, this run's Redis, the given model
+ * server, and limits small enough to reach in a test (rate limits out of the way).
  */
 public final class ServiceProperties {
 
@@ -15,6 +18,9 @@ public final class ServiceProperties {
 
     /** The one browser origin besides its own that the service under test lets call its API. */
     public static final String ALLOWED_ORIGIN = "https://app.example.test";
+
+    /** The key-encryption key of the services under test (32 bytes, base64); some tests make others of their own. */
+    public static final String KEY_ENCRYPTION_KEY = "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=";
 
     private ServiceProperties() {
     }
@@ -40,5 +46,25 @@ public final class ServiceProperties {
         registry.add("docqa.chat.keep-alive-interval", () -> "1s");
         registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
+        registry.add("docqa.auth.key-encryption.key", () -> KEY_ENCRYPTION_KEY);
+        registry.add("docqa.shutdown.drain-period", () -> "0s");
+        registry.add("docqa.redis.url", TestRedis::url);
+        registry.add("docqa.redis.key-prefix", TestRedis::keyPrefix);
+        registry.add("docqa.redis.timeout", () -> "10s"); // a Redis starved of CPU is slow, not away
+        // tests play clients of their own with X-Forwarded-For
+        registry.add("docqa.client-address.trusted-proxies", () -> "127.0.0.1,::1");
+        // every test calls from 127.0.0.1: limits per client, user and tenant out of the way (SharedLimitsTest sets its
+        // own); the limits per account stay at their defaults, each test has accounts of its own
+        for (String limit : List.of("signup-per-client", "login-per-client", "refresh-per-client", "chat-per-caller",
+                "chat-per-tenant", "upload-per-caller", "upload-per-tenant")) {
+            registry.add("docqa.rate-limit." + limit + ".capacity", () -> "100000");
+        }
+    }
+
+    /** The same settings, as values. */
+    public static Map<String, String> of(String ollamaBaseUrl) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        register((name, value) -> properties.put(name, String.valueOf(value.get())), () -> ollamaBaseUrl);
+        return properties;
     }
 }

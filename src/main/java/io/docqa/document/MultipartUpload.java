@@ -1,0 +1,80 @@
+package io.docqa.document;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import org.reactivestreams.Publisher;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.multipart.FilePartEvent;
+import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import io.docqa.web.ApiException;
+import reactor.netty.channel.AbortedException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads a {@code multipart/form-data} upload as it streams in: each part named {@code file} is handed on as an
+ * {@link UploadedFile} while its bytes are still arriving, the next part only once the one before is dealt with. Other
+ * parts are skipped; the number of files and parts is limited, and a declared length beyond any acceptable is refused
+ * before a byte is read.
+ */
+final class MultipartUpload {
+
+    private MultipartUpload() {
+    }
+
+    static <T> Flux<T> eachFile(ServerRequest request, UploadProperties limits, Function<UploadedFile, Publisher<T>> handle) {
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type == null || !MediaType.MULTIPART_FORM_DATA.equalsTypeAndSubtype(type)) {
+            return Flux.error(new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "Upload files as multipart/form-data with one or more parts named 'file'"));
+        }
+        long declared = request.headers().contentLength().orElse(-1);
+        long ceiling = limits.maxFileSize().toBytes() * limits.maxParts() + limits.maxPartHeaders().toBytes() * (limits.maxParts() + 1L);
+        if (declared > ceiling) {
+            return Flux.error(DocumentIngestion.tooLarge());
+        }
+        AtomicLong files = new AtomicLong();
+        AtomicLong parts = new AtomicLong();
+        return request.bodyToFlux(PartEvent.class)
+                .windowUntil(PartEvent::isLast)
+                .concatMap(part -> part.switchOnFirst((first, events) -> {
+                    if (!first.hasValue()) {
+                        return events.thenMany(Flux.<T>empty());
+                    }
+                    PartEvent head = first.get();
+                    boolean isFile = head instanceof FilePartEvent && "file".equals(head.name());
+                    if ((isFile ? files.incrementAndGet() : 0) > limits.maxParts() || parts.incrementAndGet() > 2L * limits.maxParts()) {
+                        return discard(events).thenMany(Flux.<T>error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "too_many_files",
+                                "At most " + limits.maxParts() + " files per upload")));
+                    }
+                    if (!isFile) {
+                        return discard(events).thenMany(Flux.<T>empty());
+                    }
+                    MediaType declaredType = head.headers().getContentType();
+                    return handle.apply(new UploadedFile(ContentSniffer.safeFilename(((FilePartEvent) head).filename()),
+                            declaredType == null ? null : declaredType.toString(),
+                            events.map(PartEvent::content).onErrorMap(MultipartUpload::connectionLost, UploadInterruptedException::new)));
+                }), 0)
+                .concatWith(Mono.defer(() -> files.get() == 0
+                        ? Mono.error(ApiException.invalid("file", "at least one part named 'file' is required"))
+                        : Mono.empty()));
+    }
+
+    /** The connection closed or was reset (Reactor may wrap the transport's exception, the codec a decoding one). */
+    private static boolean connectionLost(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof AbortedException || AbortedException.isConnectionReset(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Mono<Void> discard(Flux<PartEvent> events) {
+        return events.doOnNext(event -> DataBufferUtils.release(event.content())).then();
+    }
+}
