@@ -123,5 +123,10 @@ class ApiKeys {
     }
 
     record CreatedKey(ApiKey key, String secret) {
+
+        @Override
+        public String toString() {
+            return "CreatedKey[key=" + key + ", secret=" + Secrets.HIDDEN + "]";
+        }
     }
 }

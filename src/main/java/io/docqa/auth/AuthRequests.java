@@ -18,17 +18,37 @@ final class AuthRequests {
     record Signup(@NotBlank @Size(max = 200) String tenantName,
             @NotBlank @Email @Size(max = 254) String email,
             @NotNull @Size(min = 8, message = "must be at least 8 characters") String password) {
+
+        @Override
+        public String toString() {
+            return "Signup[tenantName=" + tenantName + ", email=" + email + ", password=" + Secrets.HIDDEN + "]";
+        }
     }
 
     record Login(@NotBlank @Size(max = 254) String email, @NotNull @Size(max = 4096) String password) {
+
+        @Override
+        public String toString() {
+            return "Login[email=" + email + ", password=" + Secrets.HIDDEN + "]";
+        }
     }
 
     record RefreshToken(@NotBlank @Size(max = 200) String refreshToken) {
+
+        @Override
+        public String toString() {
+            return "RefreshToken[" + Secrets.HIDDEN + "]";
+        }
     }
 
     record NewUser(@NotBlank @Email @Size(max = 254) String email,
             @NotNull @Size(min = 8, message = "must be at least 8 characters") String password,
             @NotNull @Pattern(regexp = "owner|admin|member|viewer", message = "must be one of owner, admin, member, viewer") String role) {
+
+        @Override
+        public String toString() {
+            return "NewUser[email=" + email + ", password=" + Secrets.HIDDEN + ", role=" + role + "]";
+        }
     }
 
     record UserChange(@Pattern(regexp = "owner|admin|member|viewer", message = "must be one of owner, admin, member, viewer") String role,

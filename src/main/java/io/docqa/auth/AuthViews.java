@@ -29,6 +29,11 @@ final class AuthViews {
 
     record Tokens(TenantRef tenant, UserRef user, String accessToken, String refreshToken, String tokenType,
             long expiresIn) {
+
+        @Override
+        public String toString() {
+            return "Tokens[tenant=" + tenant + ", user=" + user + ", tokens=" + Secrets.HIDDEN + "]";
+        }
     }
 
     record ApiKeyRef(UUID id, Role role) {
@@ -60,6 +65,11 @@ final class AuthViews {
             ApiKey key = created.key();
             return new CreatedApiKey(key.id(), key.name(), key.role(), key.prefix(), created.secret(), key.createdBy(),
                     key.createdAt(), key.expiresAt());
+        }
+
+        @Override
+        public String toString() {
+            return "CreatedApiKey[id=" + id + ", name=" + name + ", role=" + role + ", key=" + Secrets.HIDDEN + "]";
         }
     }
 }

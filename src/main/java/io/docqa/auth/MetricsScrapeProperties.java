@@ -16,4 +16,9 @@ record MetricsScrapeProperties(String scrapeToken) {
         return scrapeToken != null && !scrapeToken.isBlank() && presented != null
                 && MessageDigest.isEqual(scrapeToken.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Override
+    public String toString() {
+        return "MetricsScrapeProperties[scrapeToken=" + Secrets.HIDDEN + "]";
+    }
 }

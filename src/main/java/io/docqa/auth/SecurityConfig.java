@@ -77,6 +77,7 @@ class SecurityConfig {
         authentication.setServerAuthenticationConverter(bearer);
         authentication.setAuthenticationFailureHandler((exchange, error) -> unauthorized(problems, exchange.getExchange(), error));
         authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+        authentication.setAuthenticationSuccessHandler(new CallerLogContext());
 
         return withCors(http, cors, problems)
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)

@@ -54,7 +54,7 @@ class ChatHandler {
         Flux<ServerSentEvent<Object>> stream = events
                 .map(event -> ServerSentEvent.<Object>builder(data(event)).id(Long.toString(ids.incrementAndGet()))
                         .event(name(event)).build())
-                .onErrorResume(error -> Mono.just(ProblemWriter.event(ChatErrors.toProblem(error), request.path(),
+                .onErrorResume(error -> Mono.just(ProblemWriter.event(ChatErrors.toProblem(error), request.exchange(),
                         Long.toString(ids.incrementAndGet()))))
                 .concatWith(Mono.just(END));
         Flux<ServerSentEvent<Object>> keepAlives = Flux.interval(keepAlive)

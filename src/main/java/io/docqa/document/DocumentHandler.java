@@ -100,7 +100,7 @@ class DocumentHandler {
         return events.map(event -> event instanceof IngestionEvent.Finished finished
                         ? sse(ids, "document", finished.document())
                         : sse(ids, "progress", event))
-                .onErrorResume(error -> Mono.just(ProblemWriter.event(Problems.of(error), request.path(),
+                .onErrorResume(error -> Mono.just(ProblemWriter.event(Problems.of(error), request.exchange(),
                         Long.toString(ids.incrementAndGet()))));
     }
 

@@ -2,6 +2,7 @@ package io.docqa.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.MethodNotAllowedException;
@@ -29,7 +30,10 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());
         }
         if (problem.status().is5xxServerError() && !(error instanceof ApiException)) {
-            log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+            // error handlers run outside the filters' Reactor context: the request id goes to the MDC by hand
+            try (var ignored = MDC.putCloseable(LogContext.REQUEST_ID, RequestIds.of(exchange))) {
+                log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+            }
         }
         return writer.write(exchange, problem);
     }

@@ -31,7 +31,11 @@ public class ProblemWriter {
         this.shapes = shapes.orderedStream().toList();
     }
 
-    public static Map<String, Object> body(ApiException problem, String instance) {
+    private static Map<String, Object> body(ApiException problem, ServerWebExchange exchange) {
+        return body(problem, exchange.getRequest().getPath().value(), RequestIds.of(exchange));
+    }
+
+    static Map<String, Object> body(ApiException problem, String instance, String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type(problem.code()).toString());
         body.put("title", problem.status().getReasonPhrase());
@@ -39,6 +43,7 @@ public class ProblemWriter {
         body.put("detail", problem.getMessage());
         body.put("instance", instance);
         body.put("code", problem.code());
+        body.put("request_id", requestId);
         if (!problem.errors().isEmpty()) {
             body.put("errors", problem.errors());
         }
@@ -52,8 +57,8 @@ public class ProblemWriter {
      * The problem as the last event of a stream ({@code event: error}); a retry hint goes both in the body
      * ({@code retry_after}, seconds) and in the event's {@code retry:} field (milliseconds, for EventSource).
      */
-    public static ServerSentEvent<Object> event(ApiException problem, String instance, String id) {
-        ServerSentEvent.Builder<Object> event = ServerSentEvent.<Object>builder(body(problem, instance)).id(id).event("error");
+    public static ServerSentEvent<Object> event(ApiException problem, ServerWebExchange exchange, String id) {
+        ServerSentEvent.Builder<Object> event = ServerSentEvent.<Object>builder(body(problem, exchange)).id(id).event("error");
         if (problem.retryAfter() != null) {
             event.retry(Duration.ofSeconds(retryAfterSeconds(problem)));
         }
@@ -72,10 +77,10 @@ public class ProblemWriter {
      * The error body for a request to {@code path} (null when it is not known): a problem, or the shape of the protocol
      * that covers the path. Also for a response that is not written through an exchange.
      */
-    Rendered render(ApiException problem, String path) {
+    Rendered render(ApiException problem, String path, String requestId) {
         ErrorShape shape = path == null ? null : shapes.stream().filter(candidate -> candidate.covers(path)).findFirst().orElse(null);
         return shape == null
-                ? new Rendered(MediaType.APPLICATION_PROBLEM_JSON, json.writeValueAsBytes(body(problem, path)))
+                ? new Rendered(MediaType.APPLICATION_PROBLEM_JSON, json.writeValueAsBytes(body(problem, path, requestId)))
                 : new Rendered(MediaType.APPLICATION_JSON, json.writeValueAsBytes(shape.body(problem)));
     }
 
@@ -89,7 +94,7 @@ public class ProblemWriter {
         if (problem.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(problem)));
         }
-        Rendered rendered = render(problem, exchange.getRequest().getPath().value());
+        Rendered rendered = render(problem, exchange.getRequest().getPath().value(), RequestIds.of(exchange));
         headers.setContentType(rendered.contentType());
         DataBuffer buffer = response.bufferFactory().wrap(rendered.bytes());
         return response.writeWith(Mono.just(buffer));

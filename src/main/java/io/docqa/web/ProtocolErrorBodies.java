@@ -52,6 +52,7 @@ class ProtocolErrorBodies implements NettyServerCustomizer {
         private final ProblemWriter problems;
         private boolean head;
         private String instance;
+        private String requestId;
 
         Filler(ProblemWriter problems) {
             this.problems = problems;
@@ -63,6 +64,8 @@ class ProtocolErrorBodies implements NettyServerCustomizer {
                 head = HttpMethod.HEAD.equals(request.method());
                 instance = request.decoderResult().cause() instanceof TooLongHttpLineException ? null
                         : new QueryStringDecoder(request.uri()).rawPath();
+                requestId = RequestIds.choose(request.headers().get(RequestIds.HEADER),
+                        request.headers().get(RequestIds.TRACEPARENT));
             }
             ctx.fireChannelRead(msg);
         }
@@ -72,12 +75,15 @@ class ProtocolErrorBodies implements NettyServerCustomizer {
             if (msg instanceof FullHttpResponse response && response.status().code() >= 400 && !head
                     && !response.content().isReadable()) {
                 HttpStatusCode status = HttpStatusCode.valueOf(response.status().code());
-                ProblemWriter.Rendered rendered = problems.render(Problems.of(new ResponseStatusException(status)), instance);
+                String id = response.headers().contains(RequestIds.HEADER) ? response.headers().get(RequestIds.HEADER)
+                        : requestId != null ? requestId : RequestIds.choose(null, null);
+                ProblemWriter.Rendered rendered = problems.render(Problems.of(new ResponseStatusException(status)), instance, id);
                 byte[] body = rendered.bytes();
                 FullHttpResponse filled = response.replace(Unpooled.wrappedBuffer(body));
                 response.release();
                 filled.headers().set(HttpHeaderNames.CONTENT_TYPE, rendered.contentType().toString())
-                        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                        .set(RequestIds.HEADER, id);
                 ctx.write(filled, promise);
                 return;
             }

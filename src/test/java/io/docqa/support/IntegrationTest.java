@@ -15,7 +15,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * The base of tests that run the whole service on a random port against real PostgreSQL (one fresh database per
  * test run), a real Chroma and the fake Ollama. All such tests share one application context; each test makes its own tenants, so none depends on another.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "logging.config=classpath:logback-service.xml")
 public abstract class IntegrationTest {
 
     /** The bearer token that {@code /actuator/prometheus} asks for in these tests. */
