@@ -42,7 +42,8 @@ final class Spool {
         return spooled(temporaryDirectory(), bytes, maxBytes, reader);
     }
 
-    private static <T> Flux<T> spooled(Path directory, Flux<DataBuffer> bytes, long maxBytes,
+    /** Spools in {@code directory}, failing with {@link TooLargeException} as soon as more than {@code maxBytes} arrive. */
+    static <T> Flux<T> spooled(Path directory, Flux<DataBuffer> bytes, long maxBytes,
             Function<Path, ? extends Publisher<T>> reader) {
         Flux<DataBuffer> limited = ByteStreamMeter.limit(bytes, maxBytes);
         return Flux.usingWhen(
