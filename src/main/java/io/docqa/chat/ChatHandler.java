@@ -1,7 +1,6 @@
 package io.docqa.chat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,7 +10,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import io.docqa.tenant.Caller;
-import io.docqa.web.ApiException;
 import io.docqa.web.ProblemWriter;
 import io.docqa.web.RequestBodies;
 import io.docqa.web.ShutdownDrain;
@@ -45,7 +43,7 @@ class ChatHandler {
     }
 
     private Mono<ServerResponse> asJson(Flux<ChatEvent> events) {
-        return events.reduce(new Collected(), Collected::add)
+        return events.reduce(new CollectedAnswer(), CollectedAnswer::add)
                 .flatMap(collected -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(collected.answer()));
     }
 
@@ -96,40 +94,5 @@ class ChatHandler {
     }
 
     record ConversationData(java.util.UUID conversationId) {
-    }
-
-    record JsonAnswer(java.util.UUID conversationId, java.util.UUID messageId, String answer, List<Source> sources,
-            ChatEvent.Usage usage, String finishReason) {
-    }
-
-    private static final class Collected {
-
-        private final StringBuilder text = new StringBuilder();
-        private final List<Source> sources = new ArrayList<>();
-        private ChatEvent.Done done;
-        private java.util.UUID conversationId;
-
-        Collected add(ChatEvent event) {
-            if (event instanceof ChatEvent.Started started) {
-                conversationId = started.conversationId();
-            }
-            else if (event instanceof ChatEvent.Sources found) {
-                sources.addAll(found.sources());
-            }
-            else if (event instanceof ChatEvent.Token token) {
-                text.append(token.text());
-            }
-            else if (event instanceof ChatEvent.Done finished) {
-                done = finished;
-            }
-            return this;
-        }
-
-        JsonAnswer answer() {
-            if (done == null) {
-                throw new ApiException(org.springframework.http.HttpStatus.BAD_GATEWAY, "llm_failed", "The answer did not complete");
-            }
-            return new JsonAnswer(conversationId, done.messageId(), text.toString(), sources, done.usage(), done.finishReason());
-        }
     }
 }

@@ -9,8 +9,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
 
 /**
  * The Redis of the rate limits for the one-command run: the one answering on 127.0.0.1:6379, else {@code redis-server}
@@ -50,12 +53,13 @@ final class LocalRedis {
                 Thread.currentThread().interrupt();
             }
         }));
-        for (int attempt = 0; attempt < 100 && !answers(port); attempt++) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("redis-server exited at once; see " + dataDir.resolve("redis.log"));
-            }
-            Thread.sleep(100);
-        }
+        Awaitility.await("redis-server on port " + port).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!server.isAlive()) {
+                        throw new IllegalStateException("redis-server exited at once; see " + dataDir.resolve("redis.log"));
+                    }
+                    return answers(port);
+                });
         return "redis://127.0.0.1:" + port;
     }
 
