@@ -231,6 +231,28 @@ class OllamaChatTest {
         assertThat(fake.awaitClientDisconnect(Duration.ofSeconds(1))).isTrue();
     }
 
+    /**
+     * The stall limit is the model's silence, not its reader's: the model sends its whole answer at once, the reader
+     * takes one token and then holds off for two stall limits (a slow client, a busy event loop) before it reads the
+     * rest. Measured after the stream's buffer, the limit fired while the answer waited there complete.
+     */
+    @Test
+    void aReaderThatHoldsOffIsNoStallOfTheModel() {
+        fake.answer(manyTokens());
+        Duration stall = Duration.ofSeconds(1);
+        chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, stall, LONG);
+
+        StepVerifier.create(chat.stream(QUESTION), 1)
+                .expectNext(new Token("t0"))
+                .then(() -> await().atMost(VERIFY).until(() -> fake.activeAnswers() == 0))
+                .expectNoEvent(stall.multipliedBy(2))
+                .thenRequest(Long.MAX_VALUE)
+                .expectNextCount(199)
+                .expectNextMatches(Completed.class::isInstance)
+                .expectComplete()
+                .verify(VERIFY);
+    }
+
     @Test
     void anAnswerLongerThanAllowedIsATimeoutThatClosesTheConnection() {
         fake.answer(manyTokens()).tokenDelay(Duration.ofMillis(100));
