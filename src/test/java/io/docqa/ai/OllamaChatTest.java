@@ -98,7 +98,9 @@ class OllamaChatTest {
     @Test
     void manyAnswersStreamingAtOnceHoldNoThreadEach() {
         fake.answer(manyTokens()).tokenDelay(Duration.ofMillis(100));
-        chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, LONG);
+        // 200 answers of 20 s each on a loaded machine may outlast 30 s, and one timeout would end them all
+        Duration loaded = Duration.ofMinutes(2);
+        chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, loaded);
         Flux.range(0, 8).flatMap(i -> chat.stream(QUESTION).take(2)).then().as(StepVerifier::create).expectComplete().verify(VERIFY);
         int before = ManagementFactory.getThreadMXBean().getThreadCount();
 
@@ -110,7 +112,7 @@ class OllamaChatTest {
                 }), 200)
                 .subscribe();
         try {
-            await().atMost(LONG).until(() -> streaming.get() == 200);
+            await().atMost(loaded).until(() -> streaming.get() == 200);
             assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThan(before + 20);
         } finally {
             answers.dispose();
