@@ -57,7 +57,11 @@ class SsoClientRegistrations implements ReactiveClientRegistrationRepository {
                     if (!issuer.equals(metadata.get("issuer"))) {
                         throw new IllegalStateException("the discovery document names issuer " + metadata.get("issuer"));
                     }
-                    return ClientRegistrations.fromOidcConfiguration(metadata)
+                    ClientRegistration.Builder registration = ClientRegistrations.fromOidcConfiguration(metadata);
+                    if (provider.redirectUri() != null && !provider.redirectUri().isBlank()) {
+                        registration.redirectUri(provider.redirectUri());
+                    }
+                    return registration
                             .registrationId(id)
                             .clientName(provider.displayName(id))
                             .clientId(provider.clientId())

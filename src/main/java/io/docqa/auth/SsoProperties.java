@@ -45,6 +45,8 @@ record SsoProperties(
     /**
      * One OpenID Provider. The tenant a new account joins: {@code tenant} for everyone, or by the domain of the
      * verified email through {@code domains} ({@code example.com=<tenant id>}, the more specific entry wins).
+     * {@code redirectUri}: where the provider sends its answer, when the address the request came to is not the public
+     * one; by default {@code {baseUrl}/login/oauth2/code/{registrationId}}.
      */
     record Provider(
             String name,
@@ -54,7 +56,8 @@ record SsoProperties(
             @DefaultValue({"openid", "email", "profile"}) List<String> scopes,
             UUID tenant,
             @DefaultValue List<String> domains,
-            @DefaultValue("member") Role defaultRole) {
+            @DefaultValue("member") Role defaultRole,
+            String redirectUri) {
 
         void check(String prefix) {
             if (issuerUri == null || clientId == null || clientId.isBlank()) {
