@@ -66,9 +66,13 @@ class SsoSignIn {
                 .flatMap(accounts::signedIn);
     }
 
-    /** A sign-on Spring Security refused (state, nonce, issuer, signature, the provider's own error). */
+    /**
+     * A sign-on Spring Security refused (state, nonce, issuer, signature, the provider's own error); answers to a
+     * provider id that is not configured are anyone's noise and are not recorded.
+     */
     Mono<Void> failed(String providerId, String reason) {
-        return audit.record(null, null, AuditLog.Event.SSO_LOGIN_FAILED, null, providerId + ": " + reason);
+        return properties.provider(providerId).isEmpty() ? Mono.empty()
+                : audit.record(null, null, AuditLog.Event.SSO_LOGIN_FAILED, null, providerId + ": " + reason);
     }
 
     private Mono<User> firstSignIn(String providerId, SsoProperties.Provider provider, OidcUser person) {

@@ -22,6 +22,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 import io.docqa.support.Api;
 import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
+import io.docqa.support.OidcProviders;
 import io.docqa.support.ServiceInstance;
 import tools.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package io.docqa.auth;
+package io.docqa.support;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -14,20 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.docqa.support.NpmPackage;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Real OpenID Providers (panva's certified {@code oidc-provider} on Node.js, {@code oidc/provider.mjs}) for the
- * single sign-on tests: {@code main} and {@code other}, honest and with issuers of their own, and {@code mixup}, a
+ * single sign-on tests (the browser's too): {@code main} and {@code other}, honest and with issuers of their own, and {@code mixup}, a
  * forged discovery document naming {@code other}'s endpoints under another issuer. Clients are registered while
  * they run, once the redirect URIs (the ports of the services under test) are known.
  */
-final class OidcProviders implements AutoCloseable {
+public final class OidcProviders implements AutoCloseable {
 
     /** Pinned: the newest release; it runs on Node.js 20 (with a warning that 22 is preferred). */
-    static final String VERSION = "9.13.3";
+    public static final String VERSION = "9.13.3";
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -45,7 +44,7 @@ final class OidcProviders implements AutoCloseable {
         this.issuers = JSON.readTree(line());
     }
 
-    static OidcProviders start() {
+    public static OidcProviders start() {
         Path npm = NpmPackage.install("oidc-provider", VERSION);
         try {
             Path log = Files.createTempFile("oidc-provider", ".log");
@@ -60,11 +59,11 @@ final class OidcProviders implements AutoCloseable {
     }
 
     /** The issuer (and base URL) of {@code main}, {@code other} or {@code mixup}. */
-    String issuer(String name) {
+    public String issuer(String name) {
         return issuers.get(name).asString();
     }
 
-    void register(String provider, String clientId, String clientSecret, List<String> redirectUris) {
+    public void register(String provider, String clientId, String clientSecret, List<String> redirectUris) {
         Map<String, Object> client = Map.of("client_id", clientId, "client_secret", clientSecret, "redirect_uris", redirectUris,
                 "grant_types", List.of("authorization_code"), "response_types", List.of("code"));
         try {
