@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrations;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
@@ -16,6 +17,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * The configured providers as Spring Security client registrations, each from its provider's discovery document,
@@ -30,11 +32,19 @@ class SsoClientRegistrations implements ReactiveClientRegistrationRepository {
     };
 
     private final SsoProperties properties;
-    private final WebClient http = WebClient.create();
+    private final WebClient http;
     private final Map<String, Mono<ClientRegistration>> discovered = new ConcurrentHashMap<>();
 
     SsoClientRegistrations(SsoProperties properties) {
         this.properties = properties;
+        this.http = providerClient(properties);
+    }
+
+    /** HTTP to the providers (discovery, token and userinfo endpoints), each answer bounded by the provider timeout. */
+    static WebClient providerClient(SsoProperties properties) {
+        return WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create().responseTimeout(properties.providerTimeout())))
+                .build();
     }
 
     @Override

@@ -7,6 +7,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeReactiveAuthenticationManager;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.userinfo.DefaultReactiveOAuth2UserService;
 import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
@@ -15,6 +19,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -30,9 +35,17 @@ class SsoSecurityConfig {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain ssoFilterChain(ServerHttpSecurity http, SsoClientRegistrations registrations,
-            SsoAuthorizationRequests requests, SsoOutcome outcome) {
+            SsoAuthorizationRequests requests, SsoOutcome outcome, SsoProperties properties) {
         DefaultServerOAuth2AuthorizationRequestResolver resolver = new DefaultServerOAuth2AuthorizationRequestResolver(registrations);
         resolver.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        // Spring's own, with the provider's token and userinfo endpoints called under the provider timeout
+        WebClient providers = SsoClientRegistrations.providerClient(properties);
+        WebClientReactiveAuthorizationCodeTokenResponseClient tokens = new WebClientReactiveAuthorizationCodeTokenResponseClient();
+        tokens.setWebClient(providers);
+        DefaultReactiveOAuth2UserService userInfo = new DefaultReactiveOAuth2UserService();
+        userInfo.setWebClient(providers);
+        OidcReactiveOAuth2UserService people = new OidcReactiveOAuth2UserService();
+        people.setOauth2UserService(userInfo);
         return http
                 .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/oauth2/authorization/*", "/login/oauth2/code/*"))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -46,6 +59,7 @@ class SsoSecurityConfig {
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .oauth2Login(login -> login
                         .clientRegistrationRepository(registrations)
+                        .authenticationManager(new OidcAuthorizationCodeReactiveAuthenticationManager(tokens, people))
                         .authorizationRequestResolver(resolver)
                         .authorizationRequestRepository(requests)
                         .authorizedClientRepository(new NoAuthorizedClients())
