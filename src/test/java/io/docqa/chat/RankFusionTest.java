@@ -27,7 +27,7 @@ class RankFusionTest {
         assertThat(both.fused()).isEqualTo(1.0 / 3 + 1.25 / 3);
         assertThat(both.score()).isEqualTo(0.75);
         assertThat(both.section()).isEqualTo("Keyword section 2");
-        assertThat(fused.get(2).score()).as("a keyword-only chunk shows its keyword score").isEqualTo(0.5);
+        assertThat(fused.get(1).score()).as("a keyword-only chunk shows its keyword score").isEqualTo(0.5);
     }
 
     @Test
