@@ -31,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  * that every answer is still streaming when the last question of the burst reaches the model; each must end with
  * {@code done}. Heap, threads and the answers the model is streaming at once are sampled throughout.</li>
  * </ol>
- * The service runs in its own JVM with {@code -Xmx512m}.
+ * The service runs in its own JVM with {@code -Xmx512m}. With {@code --compare-modes vector,keyword} and/or
+ * {@code --compare-jar PATH} (another build), step 1 also starts an instance for each on the same database and Chroma,
+ * and asks each question of every instance in turn: the difference between retrieval modes, or builds, within one run.
  */
 public final class ChatBenchmark {
 
@@ -44,15 +46,16 @@ public final class ChatBenchmark {
         Path small = Corpus.write(dir.resolve("small.txt"), 6_000, 5);
         Random random = new Random(1);
 
+        List<String> jvmOptions = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+        Map<String, String> settings = Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
+                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
+                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
+                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s");
         try (FakeOllama ollama = FakeOllama.start();
-                ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(),
-                        List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"),
-                        Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
-                                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
-                                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
-                                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s"));
+                ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(), jvmOptions, settings);
                 MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
-                SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100)) {
+                SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100);
+                ComparedInstances compared = new ComparedInstances("measured", questions)) {
             BenchApi api = new BenchApi(service.baseUrl());
             fastModel(ollama);
 
@@ -62,8 +65,13 @@ public final class ChatBenchmark {
             System.out.printf("tenant 0: %d chunks ingested in %.0f s%n", document.get("chunk_count").asLong(),
                     (System.nanoTime() - started) / 1e9);
 
-            sequential(questions, List.of(bigTenant), options.warmUp(), random);
-            Percentiles oneTenant = sequential(questions, List.of(bigTenant), options.questions(), random);
+            Percentiles oneTenant;
+            if (options.compareModes().isEmpty() && options.compareJar() == null) {
+                sequential(questions, List.of(bigTenant), options.warmUp(), random);
+                oneTenant = sequential(questions, List.of(bigTenant), options.questions(), random);
+            } else {
+                oneTenant = compare(compared, options, ollama.baseUrl(), jvmOptions, settings, bigTenant, random);
+            }
             System.out.println("1 tenant:     added " + oneTenant);
 
             List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(bigTenant)));
@@ -118,6 +126,28 @@ public final class ChatBenchmark {
         System.exit(0);
     }
 
+    /**
+     * The one-tenant questions asked of the measured service and of an instance for each {@code --compare-modes} mode
+     * and for {@code --compare-jar}, in turn; the measured service's added times to first token.
+     */
+    private static Percentiles compare(ComparedInstances compared, Options options, String ollamaUrl, List<String> jvmOptions,
+            Map<String, String> settings, String tenant, Random random) {
+        for (String mode : options.compareModes()) {
+            Map<String, String> withMode = new java.util.HashMap<>(settings);
+            withMode.put("DOCQA_RETRIEVAL_MODE", mode);
+            compared.start("mode=" + mode, null, ollamaUrl, jvmOptions, withMode);
+        }
+        if (options.compareJar() != null) {
+            compared.start("jar=" + options.compareJar().getFileName(), options.compareJar(), ollamaUrl, jvmOptions, settings);
+        }
+        Duration modelDelay = Duration.ofMillis(MODEL_FIRST_TOKEN_MS);
+        compared.ask(tenant, options.warmUp(), random, modelDelay);
+        Map<String, ComparedInstances.Times> times = compared.ask(tenant, options.questions(), random, modelDelay);
+        System.out.println("== the same questions to " + compared.size() + " instances in turn (load " + ComparedInstances.loadAverage() + ")");
+        times.forEach((name, time) -> System.out.printf("  %-28s added %s%n  %-28s (to the sources event: %s)%n", name, time.added(), "", time.sources()));
+        return times.get("measured").added();
+    }
+
     /** Questions one after another, to the tenants in turn; the added times to first token. */
     private static Percentiles sequential(SseQuestions questions, List<String> tenants, int count, Random random) {
         List<Long> added = new ArrayList<>(count);
@@ -166,7 +196,8 @@ public final class ChatBenchmark {
         ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(options.tokenMs())).answer(tokens);
     }
 
-    record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs) {
+    record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs,
+            List<String> compareModes, Path compareJar) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -176,6 +207,8 @@ public final class ChatBenchmark {
             int streams = 1000;
             int answerTokens = 750;
             int tokenMs = 40;
+            List<String> compareModes = List.of();
+            Path compareJar = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -185,11 +218,14 @@ public final class ChatBenchmark {
                     case "--streams" -> streams = Integer.parseInt(args[++i]);
                     case "--answer-tokens" -> answerTokens = Integer.parseInt(args[++i]);
                     case "--token-ms" -> tokenMs = Integer.parseInt(args[++i]);
+                    case "--compare-modes" -> compareModes = List.of(args[++i].split(","));
+                    case "--compare-jar" -> compareJar = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40)");
+                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), "
+                            + "--compare-modes vector,keyword (none), --compare-jar PATH (none)");
                 }
             }
-            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs);
+            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, compareModes, compareJar);
         }
     }
 }

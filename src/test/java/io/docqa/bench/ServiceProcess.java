@@ -54,6 +54,12 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(String name, List<String> wrapper, String ollamaUrl, List<String> jvmOptions,
             Map<String, String> settings, String probe) {
+        return start(name, jar(), wrapper, ollamaUrl, jvmOptions, settings, probe);
+    }
+
+    /** Runs {@code jar} (another build of the service, say one from before a change) instead of the packaged one. */
+    static ServiceProcess start(String name, Path jar, List<String> wrapper, String ollamaUrl, List<String> jvmOptions,
+            Map<String, String> settings, String probe) {
         TestDatabase database = TestDatabase.get();
         int port = freePort();
         Map<String, String> env = new LinkedHashMap<>();
@@ -85,7 +91,7 @@ final class ServiceProcess implements AutoCloseable {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
         command.add("-jar");
-        command.add(jar().toString());
+        command.add(jar.toString());
         Path log = Path.of("target", "bench", name + ".log");
         try {
             Files.createDirectories(log.getParent());
