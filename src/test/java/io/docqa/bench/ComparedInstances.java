@@ -45,8 +45,8 @@ final class ComparedInstances implements AutoCloseable {
         return instances.size();
     }
 
-    /** {@code count} questions to {@code token}'s tenant, each asked of every instance in turn; the times of each instance. */
-    Map<String, Times> ask(String token, int count, Random random, Duration modelDelay) {
+    /** {@code count} questions to {@code token}'s tenant (a token renewed as it ages), each asked of every instance in turn; the times of each instance. */
+    Map<String, Times> ask(java.util.function.Supplier<String> token, int count, Random random, Duration modelDelay) {
         Map<String, List<Long>> added = new LinkedHashMap<>();
         Map<String, List<Long>> sources = new LinkedHashMap<>();
         instances.forEach(instance -> {
@@ -57,7 +57,7 @@ final class ComparedInstances implements AutoCloseable {
             String question = Corpus.question(random);
             for (int j = 0; j < instances.size(); j++) {
                 Instance instance = instances.get((i + j) % instances.size());
-                SseQuestions.Outcome outcome = instance.questions().ask(token, question).block();
+                SseQuestions.Outcome outcome = instance.questions().ask(token.get(), question).block();
                 if (outcome == null || !outcome.ok()) {
                     throw new IllegalStateException("Question " + i + " to " + instance.name() + " failed: " + outcome);
                 }
