@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import io.docqa.tenant.TenantId;
@@ -17,10 +19,15 @@ public class QuotaLimits {
 
     private final QuotaProperties properties;
     private final QuotaOverrides overrides;
+    private final Map<Quota, Counter> refusals = new EnumMap<>(Quota.class);
 
-    QuotaLimits(QuotaProperties properties, QuotaOverrides overrides) {
+    QuotaLimits(QuotaProperties properties, QuotaOverrides overrides, MeterRegistry registry) {
         this.properties = properties;
         this.overrides = overrides;
+        for (Quota quota : Quota.values()) {
+            refusals.put(quota, Counter.builder("docqa.quota.refusals").description("Requests refused by a used-up tenant quota")
+                    .tag("quota", quota.json()).register(registry));
+        }
     }
 
     public Mono<Limits> of(TenantId tenant) {
@@ -33,6 +40,7 @@ public class QuotaLimits {
 
     /** {@code 429 quota_exceeded} naming the quota, its limit and when it resets, with {@code Retry-After}. */
     public ApiException exceeded(Quota quota, long limit) {
+        refusals.get(quota).increment();
         Instant now = Instant.now();
         Instant resetsAt = quota.resetsAt(now);
         Duration retryAfter = resetsAt == null ? properties.storageRetryAfter() : Duration.between(now, resetsAt).plusSeconds(1);

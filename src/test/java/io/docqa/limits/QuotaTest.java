@@ -72,6 +72,11 @@ class QuotaTest extends IntegrationTest {
                 .expectBody().jsonPath("$.error.code").isEqualTo("quota_exceeded").jsonPath("$.error.type").isEqualTo("insufficient_quota");
         assertThat(OLLAMA.requests()).as("the model was asked once").hasSize(1);
 
+        String metrics = http.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + SCRAPE_TOKEN)
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics).as("refusals counted by quota only, no tenant").containsPattern(
+                "docqa_quota_refusals_total\\{[^}]*quota=\"daily_questions\"[^}]*\\} [1-9]");
+
         JsonNode quota = tenant(owner).get("quotas").get("daily_questions");
         assertThat(quota.get("limit").asLong()).isEqualTo(1);
         assertThat(quota.get("used").asLong()).isEqualTo(1);
