@@ -56,6 +56,11 @@ public class OllamaChat implements AutoCloseable {
         return properties.model();
     }
 
+    /** The most tokens one answer can generate ({@code num_predict}). */
+    public int maxOutputTokens() {
+        return properties.maxOutputTokens();
+    }
+
     /** Whether the service needs the model; when it does not, callers answer without it while it is unreachable. */
     public boolean required() {
         return properties.required();

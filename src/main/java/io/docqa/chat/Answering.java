@@ -12,6 +12,7 @@ import io.docqa.ai.ChatChunk;
 import io.docqa.ai.ChatTurn;
 import io.docqa.ai.LlmException;
 import io.docqa.ai.OllamaChat;
+import io.docqa.limits.AnswerQuotas;
 import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Flux;
@@ -36,9 +37,13 @@ class Answering {
     private final ClusterGenerationCap clusterCap;
     private final PromptBuilder prompts;
     private final OllamaChat model;
+    private final AnswerQuotas quotas;
+    private final AnswerMetering metering;
 
     Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, ClusterGenerationCap clusterCap,
-            PromptBuilder prompts, OllamaChat model) {
+            PromptBuilder prompts, OllamaChat model, AnswerQuotas quotas, AnswerMetering metering) {
+        this.quotas = quotas;
+        this.metering = metering;
         this.conversations = conversations;
         this.retrieval = retrieval;
         this.gate = gate;
@@ -49,7 +54,7 @@ class Answering {
 
     /**
      * Everything that can be refused is checked before the first event: unknown conversation or documents (404), an embedding model that cannot be loaded (503),
-     * a full queue (429). The returned stream then never fails; an error arrives as its last element instead.
+     * a used-up quota of the tenant (429, see {@link AnswerQuotas}), a full queue (429). Each answer is metered ({@link AnswerMetering}). The returned stream then never fails; an error arrives as its last element instead.
      */
     Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question) {
         return answer(caller, question, List.of());
@@ -68,8 +73,11 @@ class Answering {
         return conversation.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
                         .then(retrieval.checkEmbedder()).thenReturn(existing))
-                .flatMap(existing -> gate.reserve(caller.tenantId(), caller.actorId())
-                        .map(reservation -> stream(caller, question, existing.orElse(null), earlier, reservation)));
+                .flatMap(existing -> quotas.admit(caller.tenantId(), model.maxOutputTokens())
+                        .flatMap(ticket -> gate.reserve(caller.tenantId(), caller.actorId())
+                                .onErrorResume(refused -> ticket.refund().then(Mono.error(refused)))
+                                .map(reservation -> metering.meter(caller, ticket,
+                                        stream(caller, question, existing.orElse(null), earlier, reservation)))));
     }
 
     /**
