@@ -30,6 +30,7 @@ final class ChromaCollections implements AutoCloseable {
 
     private static final int MAX_STORES = 10_000;
     private static final int QUEUED_CALLS_PER_THREAD = 128;
+    private static final int CREATION_ATTEMPTS = 4;
 
     private final ChromaProperties properties;
     private final ReactorHttpClient http;
@@ -146,14 +147,30 @@ final class ChromaCollections implements AutoCloseable {
                 stores.remove(any.next());
             }
         }
-        return stores.computeIfAbsent(collection, address -> ChromaEmbeddingStore.builder()
-                .apiVersion(ChromaApiVersion.V2)
-                .baseUrl(properties.baseUrl())
-                .tenantName(address.tenant())
-                .databaseName(address.database())
-                .collectionName(address.collection())
-                .timeout(properties.timeout())
-                .build());
+        return stores.computeIfAbsent(collection, this::newStore);
+    }
+
+    /**
+     * Another instance may create the same tenant, database or collection at the same moment: the loser of that race
+     * gets 409 and builds the store again, now finding what the winner created.
+     */
+    private ChromaEmbeddingStore newStore(ChromaAddress address) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ChromaEmbeddingStore.builder()
+                        .apiVersion(ChromaApiVersion.V2)
+                        .baseUrl(properties.baseUrl())
+                        .tenantName(address.tenant())
+                        .databaseName(address.database())
+                        .collectionName(address.collection())
+                        .timeout(properties.timeout())
+                        .build();
+            } catch (RuntimeException e) {
+                if (attempt == CREATION_ATTEMPTS || !ChromaFailures.isConflict(e)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

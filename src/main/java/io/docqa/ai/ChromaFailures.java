@@ -17,6 +17,11 @@ final class ChromaFailures {
         return status(error) == 404;
     }
 
+    /** Chroma answered 409: something this call meant to create (a collection, database or tenant) exists already. */
+    static boolean isConflict(Throwable error) {
+        return status(error) == 409;
+    }
+
     static Throwable translate(Throwable error) {
         if (error instanceof VectorStoreUnavailableException) {
             return error;

@@ -288,6 +288,24 @@ class TenantVectorIndexTest {
     }
 
     @Test
+    void twoInstancesMakingATenantsFirstVectorsAtOnceBothSucceed() {
+        try (TenantVectorIndex other = new TenantVectorIndex(
+                new ChromaProperties(URI.create(ChromaServer.get().url()), Duration.ofSeconds(30), 4, isolation), embedder)) {
+            Flux.range(0, 8)
+                    .concatMap(i -> {
+                        TenantId tenant = TenantId.random();
+                        UUID doc = UUID.randomUUID();
+                        return Mono.zip(index.add(tenant, List.of(new VectorChunk(doc, 0, null, "from one", basis(0)))).thenReturn(1),
+                                        other.add(tenant, List.of(new VectorChunk(doc, 1, null, "from the other", basis(1)))).thenReturn(1))
+                                .then(index.count(tenant, doc));
+                    })
+                    .as(StepVerifier::create)
+                    .expectNext(2L, 2L, 2L, 2L, 2L, 2L, 2L, 2L)
+                    .verifyComplete();
+        }
+    }
+
+    @Test
     void aTenantWithoutVectorsFindsNothing() {
         TenantId tenant = TenantId.random();
         index.search(tenant, basis(0), 4, 0.0, Set.of())
