@@ -92,6 +92,10 @@ final class ServiceProcess implements AutoCloseable {
                 "CHAT_PER_TENANT", "UPLOAD_PER_CALLER", "UPLOAD_PER_TENANT")) {
             env.put("DOCQA_RATE_LIMIT_" + limit + "_CAPACITY", "1000000");
         }
+        // nor would the tenants' quotas (a burst of 5,000 answers reserves their output tokens at once)
+        for (String quota : List.of("DOCUMENTS", "BYTES", "CHUNKS", "MONTHLY_COMPLETION_TOKENS", "DAILY_QUESTIONS")) {
+            env.put("DOCQA_QUOTA_" + quota, "-1");
+        }
         env.putAll(settings);
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
