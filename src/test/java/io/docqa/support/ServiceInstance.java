@@ -82,6 +82,11 @@ public final class ServiceInstance implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** Every bean of that type in this instance's context (none: empty). */
+    public <T> java.util.Collection<T> beans(Class<T> type) {
+        return context.getBeansOfType(type).values();
+    }
+
     public boolean isRunning() {
         return context.isActive();
     }
