@@ -19,7 +19,10 @@ import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
@@ -40,12 +43,25 @@ public class TenantVectorIndex implements AutoCloseable {
     static final String SECTION = "section";
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
 
+    private static final String CALLS = "docqa.chroma.requests";
+
     private final ChromaCollections chroma;
     private final String modelName;
+    private final CallObservations observations;
 
     TenantVectorIndex(ChromaProperties properties, Embedder embedder) {
+        this(properties, embedder, CallObservations.none());
+    }
+
+    @Autowired
+    TenantVectorIndex(ChromaProperties properties, Embedder embedder, ObservationRegistry observations, MeterRegistry meters) {
+        this(properties, embedder, new CallObservations(observations, meters));
+    }
+
+    private TenantVectorIndex(ChromaProperties properties, Embedder embedder, CallObservations observations) {
         this.chroma = new ChromaCollections(properties);
         this.modelName = embedder.modelName();
+        this.observations = observations;
     }
 
     /**
@@ -59,10 +75,10 @@ public class TenantVectorIndex implements AutoCloseable {
         List<String> ids = chunks.stream().map(chunk -> recordId(chunk.documentId(), chunk.chunkIndex())).toList();
         List<Embedding> vectors = chunks.stream().map(chunk -> Embedding.from(chunk.vector())).toList();
         List<TextSegment> segments = chunks.stream().map(chunk -> TextSegment.from(chunk.text(), metadata(tenant, chunk))).toList();
-        return withStore(tenant, store -> {
+        return observed("add", withStore(tenant, store -> {
             store.addAll(ids, vectors, segments);
             return null;
-        });
+        }));
     }
 
     /**
@@ -84,19 +100,19 @@ public class TenantVectorIndex implements AutoCloseable {
             request.filter(metadataKey(DOCUMENT_ID).isIn(documentIds.stream().map(UUID::toString).toList()));
         }
         String owner = tenant.toString();
-        return withStore(tenant, store -> store.search(request.build()).matches().stream()
+        return observed("search", withStore(tenant, store -> store.search(request.build()).matches().stream()
                 .filter(match -> ownedBy(match, owner))
                 .map(TenantVectorIndex::match)
-                .toList());
+                .toList()));
     }
 
     public Mono<Void> removeDocument(TenantId tenant, UUID documentId) {
         Filter filter = metadataKey(TENANT_ID).isEqualTo(tenant.toString())
                 .and(metadataKey(DOCUMENT_ID).isEqualTo(documentId.toString()));
-        return withStore(tenant, store -> {
+        return observed("remove", withStore(tenant, store -> {
             store.removeAll(filter);
             return null;
-        });
+        }));
     }
 
     /** The number of records of one document (0 when the tenant has no collection). Does not create anything. */
@@ -104,17 +120,17 @@ public class TenantVectorIndex implements AutoCloseable {
         Map<String, Object> where = Map.of("$and", List.of(
                 Map.of(TENANT_ID, Map.of("$eq", tenant.toString())),
                 Map.of(DOCUMENT_ID, Map.of("$eq", documentId.toString()))));
-        return chroma.count(collectionName(tenant), where);
+        return observed("count", chroma.count(collectionName(tenant), where));
     }
 
     /** The number of records of the tenant (0 when it has no collection). Does not create anything. */
     public Mono<Long> count(TenantId tenant) {
-        return chroma.count(collectionName(tenant), Map.of());
+        return observed("count", chroma.count(collectionName(tenant), Map.of()));
     }
 
     /** Deletes the tenant's collection with every vector in it; a later {@link #add} starts a new one. */
     public Mono<Void> dropTenant(TenantId tenant) {
-        return chroma.drop(collectionName(tenant));
+        return observed("drop", chroma.drop(collectionName(tenant)));
     }
 
     /** Whether Chroma answers its heartbeat within 2 s. Never fails. */
@@ -125,6 +141,10 @@ public class TenantVectorIndex implements AutoCloseable {
     /** The collection of a tenant on the server: {@code docqa-<tenant uuid>-<embedding model>}. */
     String collectionName(TenantId tenant) {
         return "docqa-" + tenant.value() + "-" + modelName;
+    }
+
+    private <T> Mono<T> observed(String operation, Mono<T> call) {
+        return observations.mono(CALLS, operation, call);
     }
 
     private <T> Mono<T> withStore(TenantId tenant, Function<ChromaEmbeddingStore, T> work) {

@@ -36,9 +36,11 @@ class Answering {
     private final ClusterGenerationCap clusterCap;
     private final PromptBuilder prompts;
     private final OllamaChat model;
+    private final AnswerMetrics metrics;
 
     Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, ClusterGenerationCap clusterCap,
-            PromptBuilder prompts, OllamaChat model) {
+            PromptBuilder prompts, OllamaChat model, AnswerMetrics metrics) {
+        this.metrics = metrics;
         this.conversations = conversations;
         this.retrieval = retrieval;
         this.gate = gate;
@@ -69,7 +71,8 @@ class Answering {
                 .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
                         .then(retrieval.checkEmbedder()).thenReturn(existing))
                 .flatMap(existing -> gate.reserve(caller.tenantId(), caller.actorId())
-                        .map(reservation -> stream(caller, question, existing.orElse(null), earlier, reservation)));
+                        .map(reservation -> stream(caller, question, existing.orElse(null), earlier, reservation)))
+                .map(metrics::observe);
     }
 
     /**
@@ -131,7 +134,7 @@ class Answering {
         }
         StringBuilder answer = new StringBuilder();
         AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();
-        Flux<ChatEvent> tokens = reservation.granted()
+        Flux<ChatEvent> tokens = metrics.queueWait(reservation.granted())
                 .flatMapMany(permit -> Flux.usingWhen(clusterCap.take(),
                                 place -> model.stream(prompts.build(question.text(), passages(sources), history)),
                                 place -> Mono.fromRunnable(place))

@@ -38,9 +38,11 @@ class DocumentIngestion {
     private final UploadProperties limits;
     private final DocumentProperties properties;
     private final ChunkingProperties chunking;
+    private final IngestionMetrics metrics;
 
     DocumentIngestion(Documents documents, IngestionLeases leases, Embedder embedder, TenantVectorIndex index, DocumentReader reader,
-            UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking) {
+            UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking, IngestionMetrics metrics) {
+        this.metrics = metrics;
         this.chunking = chunking;
         this.documents = documents;
         this.leases = leases;
@@ -62,7 +64,7 @@ class DocumentIngestion {
      * to its end whether or not the client still listens.
      */
     Flux<IngestionEvent> ingest(TenantId tenant, UploadedFile file) {
-        return Detachable.run(allBytesArrived -> ingestFile(tenant, file, allBytesArrived));
+        return Detachable.run(allBytesArrived -> metrics.observe(ingestFile(tenant, file, allBytesArrived)));
     }
 
     private Flux<IngestionEvent> ingestFile(TenantId tenant, UploadedFile file, Runnable allBytesArrived) {
@@ -100,7 +102,7 @@ class DocumentIngestion {
                 .doOnNext(piece -> lease.progressed())
                 .transform(text -> TextChunker.chunk(text, chunking))
                 .buffer(properties.embedBatchSize())
-                .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(chunking::embedded).toList())
+                .flatMapSequential(batch -> metrics.embedding(embedder.embedAll(batch.stream().map(chunking::embedded).toList()))
                         .doOnNext(vectors -> lease.progressed())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> lease.check()
