@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${1:-http://localhost:8080}
 DASHBOARD=docs/grafana/docqa-dashboard.json
-: "${DOCQA_METRICS_SCRAPE_TOKEN:?the service's scrape token}"
+: "${DOCQA_METRICS_SCRAPE_TOKEN:?the scrape token of the service}"
 command -v prometheus >/dev/null || { echo "prometheus is not installed (apt-get install prometheus)"; exit 2; }
 
 TARGET=${BASE#*://}
@@ -45,19 +45,23 @@ trap stop EXIT
 API="http://127.0.0.1:$PORT/api/v1"
 
 # rate() needs two samples inside its window: wait for the target to be up and scraped a few times
+value() {
+  curl -sf "$API/query" --data-urlencode "query=$1" | jq -r '.data.result[0].value[1] // "0"' 2>/dev/null || echo 0
+}
 started=$SECONDS
-until [ "$(curl -sf "$API/query" --data-urlencode 'query=count_over_time(up{job="docqa"}[1m])' \
-    | jq -r '.data.result[0].value[1] // 0')" -ge 5 ] 2>/dev/null; do
+while [ "$(value 'count_over_time(up{job="docqa"}[1m])')" -lt 5 ]; do
   if ! kill -0 "$PROMETHEUS" 2>/dev/null || [ $((SECONDS - started)) -ge 120 ]; then
     tail -n 20 "$WORK/prometheus.log"
-    curl -s "$API/targets" | jq '.data.activeTargets[] | {health, lastError}' || true
     echo "FAILED: Prometheus did not scrape $BASE"
     exit 1
   fi
   sleep 1
 done
-[ "$(curl -sf "$API/query" --data-urlencode 'query=up{job="docqa"}' | jq -r '.data.result[0].value[1]')" = 1 ] \
-  || { curl -s "$API/targets" | jq '.data.activeTargets[] | {health, lastError}'; echo "FAILED: the scrape of $BASE fails"; exit 1; }
+if [ "$(value 'up{job="docqa"}')" != 1 ]; then
+  curl -s "$API/targets" | jq '.data.activeTargets[] | {health, lastError}'
+  echo "FAILED: the scrape of $BASE fails"
+  exit 1
+fi
 
 failed=0
 total=0

@@ -124,6 +124,26 @@ class DomainMetricsTest extends IntegrationTest {
                 .containsExactly("a_b_count", "a_b_sum");
     }
 
+    /**
+     * Without trace export no exemplar is written, even for a sampled request: a Prometheus before 2.43 refuses a
+     * whole scrape with an exemplar on a {@code _count}, as Debian 12's did here.
+     */
+    @Test
+    void withoutTraceExportTheScrapeCarriesNoExemplars() {
+        Account owner = api.signup("Exemplars");
+        for (int i = 0; i < 3; i++) {
+            http.get().uri("/api/v1/me").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e473" + i + "-00f067aa0ba902b7-01")
+                    .exchange().expectStatus().isOk();
+        }
+        String openMetrics = http.get().uri("/actuator/prometheus")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + SCRAPE_TOKEN)
+                .header(HttpHeaders.ACCEPT, "application/openmetrics-text; version=1.0.0; charset=utf-8")
+                .exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(openMetrics).contains("http_server_requests_seconds_count").contains("# EOF").doesNotContain("trace_id");
+    }
+
     /** Five wrong passwords for one account, then a sixth attempt: 429. */
     private void refusedLogin() {
         String email = Api.uniqueEmail("nobody");
