@@ -51,6 +51,9 @@ public final class ServiceInstance implements AutoCloseable {
 
     private static ServiceInstance run(Map<String, String> properties) {
         properties.put("server.port", "0");
+        // as IntegrationTest's context: logging is the JVM's, and another configuration (logback-test.xml's plain
+        // lines) would take over every context's logs from here on, the JSON lines that tests read among them
+        properties.putIfAbsent("logging.config", "classpath:logback-service.xml");
         // as command-line arguments: they win over application.yaml, as a test's properties do
         List<String> arguments = new ArrayList<>();
         properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
