@@ -18,7 +18,7 @@ class AuditLog {
 
     enum Event {
         SIGNUP, LOGIN_SUCCEEDED, LOGIN_FAILED, REFRESH_REUSED, LOGOUT, USER_CREATED, ROLE_CHANGED, USER_DISABLED,
-        USER_ENABLED, USER_DELETED, API_KEY_CREATED, API_KEY_REVOKED
+        USER_ENABLED, USER_DELETED, API_KEY_CREATED, API_KEY_REVOKED, SSO_LOGIN_SUCCEEDED, SSO_LOGIN_FAILED
     }
 
     private final DatabaseClient db;
@@ -27,10 +27,11 @@ class AuditLog {
         this.db = db;
     }
 
+    /** {@code tenant} is null for an event of no known tenant (a refused single sign-on). */
     Mono<Void> record(TenantId tenant, UUID actor, Event event, UUID subject, String detail) {
         log.debug("audit tenant={} actor={} event={} subject={} {}", tenant, actor, event, subject, detail == null ? "" : detail);
         return db.sql("insert into audit_events (tenant_id, actor_id, type, subject_id, detail) values (:tenant, :actor, :type, :subject, :detail)")
-                .bind("tenant", tenant.value())
+                .bind("tenant", Parameter.fromOrEmpty(tenant == null ? null : tenant.value(), UUID.class))
                 .bind("actor", Parameter.fromOrEmpty(actor, UUID.class))
                 .bind("type", event.name().toLowerCase())
                 .bind("subject", Parameter.fromOrEmpty(subject, UUID.class))
