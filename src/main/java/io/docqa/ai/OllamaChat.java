@@ -3,6 +3,7 @@ package io.docqa.ai;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -13,6 +14,9 @@ import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -31,14 +35,31 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class OllamaChat implements AutoCloseable {
 
+    private static final String CALLS = "docqa.ollama.requests";
+
     private final OllamaProperties properties;
     private final LoopResources loops = LoopResources.create("ollama-http");
     private final ReactorHttpClient http;
     private final StreamingChatModel model;
     private final AnswerTimeouts timeouts;
+    private final CallObservations observations;
+    private final Timer firstToken;
 
     OllamaChat(OllamaProperties properties) {
+        this(properties, CallObservations.none());
+    }
+
+    @Autowired
+    OllamaChat(OllamaProperties properties, ObservationRegistry observations, MeterRegistry meters) {
+        this(properties, new CallObservations(observations, meters));
+    }
+
+    private OllamaChat(OllamaProperties properties, CallObservations observations) {
         this.properties = properties;
+        this.observations = observations;
+        this.firstToken = Timer.builder("docqa.ollama.first_token")
+                .description("From sending a chat request to the model server to the first piece of its answer")
+                .register(observations.meters());
         ReactorHttpClient.Builder client = ReactorHttpClient.builder(ConnectionProvider.newConnection(), loops);
         this.http = client.readTimeout(properties.probeTimeout()).build();
         this.model = OllamaStreamingChatModel.builder()
@@ -86,7 +107,7 @@ public class OllamaChat implements AutoCloseable {
                 sink.error(LlmErrors.from(e, model()));
             }
         });
-        return timeouts.apply(chunks);
+        return observations.flux(CALLS, "chat", timeouts.apply(chunks), firstToken);
     }
 
     /** Whether the model server answers at all (readiness). Never fails. */
@@ -115,9 +136,10 @@ public class OllamaChat implements AutoCloseable {
     }
 
     private Mono<JsonNode> tags() {
-        return http.send(HttpRequest.builder().method(HttpMethod.GET).url(properties.baseUrl().toString(), "api/tags").build())
+        return observations.mono(CALLS, "tags", http.send(HttpRequest.builder().method(HttpMethod.GET)
+                        .url(properties.baseUrl().toString(), "api/tags").build())
                 .map(response -> JsonMapper.shared().readTree(response.body()))
-                .timeout(properties.probeTimeout());
+                .timeout(properties.probeTimeout()));
     }
 
     private static List<ChatMessage> toLangChain4j(List<ChatTurn> messages) {

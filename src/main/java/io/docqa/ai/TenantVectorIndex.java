@@ -19,7 +19,10 @@ import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
@@ -41,14 +44,27 @@ public class TenantVectorIndex implements AutoCloseable {
     static final String SECTION = "section";
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
 
+    private static final String CALLS = "docqa.chroma.requests";
+
     private final ChromaCollections chroma;
     private final String modelName;
     private final ChromaIsolation isolation;
+    private final CallObservations observations;
 
     TenantVectorIndex(ChromaProperties properties, Embedder embedder) {
+        this(properties, embedder, CallObservations.none());
+    }
+
+    @Autowired
+    TenantVectorIndex(ChromaProperties properties, Embedder embedder, ObservationRegistry observations, MeterRegistry meters) {
+        this(properties, embedder, new CallObservations(observations, meters));
+    }
+
+    private TenantVectorIndex(ChromaProperties properties, Embedder embedder, CallObservations observations) {
         this.chroma = new ChromaCollections(properties);
         this.modelName = embedder.modelName();
         this.isolation = properties.isolation();
+        this.observations = observations;
     }
 
     /**
@@ -62,10 +78,10 @@ public class TenantVectorIndex implements AutoCloseable {
         List<String> ids = chunks.stream().map(chunk -> recordId(chunk.documentId(), chunk.chunkIndex())).toList();
         List<Embedding> vectors = chunks.stream().map(chunk -> Embedding.from(chunk.vector())).toList();
         List<TextSegment> segments = chunks.stream().map(chunk -> TextSegment.from(chunk.text(), metadata(tenant, chunk))).toList();
-        return withStore(tenant, store -> {
+        return observed("add", withStore(tenant, store -> {
             store.addAll(ids, vectors, segments);
             return null;
-        });
+        }));
     }
 
     /**
@@ -87,19 +103,19 @@ public class TenantVectorIndex implements AutoCloseable {
             request.filter(metadataKey(DOCUMENT_ID).isIn(documentIds.stream().map(UUID::toString).toList()));
         }
         String owner = tenant.toString();
-        return withStore(tenant, store -> store.search(request.build()).matches().stream()
+        return observed("search", withStore(tenant, store -> store.search(request.build()).matches().stream()
                 .filter(match -> ownedBy(match, owner))
                 .map(TenantVectorIndex::match)
-                .toList());
+                .toList()));
     }
 
     public Mono<Void> removeDocument(TenantId tenant, UUID documentId) {
         Filter filter = metadataKey(TENANT_ID).isEqualTo(tenant.toString())
                 .and(metadataKey(DOCUMENT_ID).isEqualTo(documentId.toString()));
-        return withStore(tenant, store -> {
+        return observed("remove", withStore(tenant, store -> {
             store.removeAll(filter);
             return null;
-        });
+        }));
     }
 
     /** The number of records of one document (0 when the tenant has no collection). Does not create anything. */
@@ -107,12 +123,12 @@ public class TenantVectorIndex implements AutoCloseable {
         Map<String, Object> where = Map.of("$and", List.of(
                 Map.of(TENANT_ID, Map.of("$eq", tenant.toString())),
                 Map.of(DOCUMENT_ID, Map.of("$eq", documentId.toString()))));
-        return chroma.count(address(tenant), where);
+        return observed("count", chroma.count(address(tenant), where));
     }
 
     /** The number of records of the tenant (0 when it has no collection). Does not create anything. */
     public Mono<Long> count(TenantId tenant) {
-        return chroma.count(address(tenant), Map.of());
+        return observed("count", chroma.count(address(tenant), Map.of()));
     }
 
     /**
@@ -120,7 +136,7 @@ public class TenantVectorIndex implements AutoCloseable {
      * one.
      */
     public Mono<Void> dropTenant(TenantId tenant) {
-        return chroma.drop(address(tenant));
+        return observed("drop", chroma.drop(address(tenant)));
     }
 
     /** Whether Chroma answers its heartbeat within 2 s. Never fails. */
@@ -134,6 +150,10 @@ public class TenantVectorIndex implements AutoCloseable {
      */
     ChromaAddress address(TenantId tenant) {
         return isolation.addressOf(tenant, modelName);
+    }
+
+    private <T> Mono<T> observed(String operation, Mono<T> call) {
+        return observations.mono(CALLS, operation, call);
     }
 
     private <T> Mono<T> withStore(TenantId tenant, Function<ChromaEmbeddingStore, T> work) {

@@ -39,11 +39,13 @@ class Answering {
     private final OllamaChat model;
     private final AnswerQuotas quotas;
     private final AnswerMetering metering;
+    private final AnswerMetrics metrics;
 
     Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, ClusterGenerationCap clusterCap,
-            PromptBuilder prompts, OllamaChat model, AnswerQuotas quotas, AnswerMetering metering) {
+            PromptBuilder prompts, OllamaChat model, AnswerQuotas quotas, AnswerMetering metering, AnswerMetrics metrics) {
         this.quotas = quotas;
         this.metering = metering;
+        this.metrics = metrics;
         this.conversations = conversations;
         this.retrieval = retrieval;
         this.gate = gate;
@@ -77,7 +79,8 @@ class Answering {
                         .flatMap(ticket -> gate.reserve(caller.tenantId(), caller.actorId())
                                 .onErrorResume(refused -> ticket.refund().then(Mono.error(refused)))
                                 .map(reservation -> metering.meter(caller, ticket,
-                                        stream(caller, question, existing.orElse(null), earlier, reservation)))));
+                                        stream(caller, question, existing.orElse(null), earlier, reservation)))))
+                .map(metrics::observe);
     }
 
     /**
@@ -139,7 +142,7 @@ class Answering {
         }
         StringBuilder answer = new StringBuilder();
         AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();
-        Flux<ChatEvent> tokens = reservation.granted()
+        Flux<ChatEvent> tokens = metrics.queueWait(reservation.granted())
                 .flatMapMany(permit -> Flux.usingWhen(clusterCap.take(),
                                 place -> model.stream(prompts.build(question.text(), passages(sources), history)),
                                 place -> Mono.fromRunnable(place))

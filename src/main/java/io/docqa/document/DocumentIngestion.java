@@ -45,11 +45,14 @@ class DocumentIngestion {
     private final ChunkingProperties chunking;
     private final StorageQuota quota;
     private final UsageLedger ledger;
+    private final IngestionMetrics metrics;
 
     DocumentIngestion(Documents documents, IngestionLeases leases, Embedder embedder, TenantVectorIndex index, DocumentReader reader,
-            UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking, StorageQuota quota, UsageLedger ledger) {
+            UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking, StorageQuota quota, UsageLedger ledger,
+            IngestionMetrics metrics) {
         this.quota = quota;
         this.ledger = ledger;
+        this.metrics = metrics;
         this.chunking = chunking;
         this.documents = documents;
         this.leases = leases;
@@ -79,8 +82,8 @@ class DocumentIngestion {
      * to its end whether or not the client still listens.
      */
     Flux<IngestionEvent> ingest(Caller uploader, UploadedFile file) {
-        return Detachable.run(allBytesArrived -> quota.limits(uploader.tenantId())
-                .flatMapMany(quotas -> ingestFile(new Upload(uploader, quotas), file, allBytesArrived)));
+        return Detachable.run(allBytesArrived -> metrics.observe(quota.limits(uploader.tenantId())
+                .flatMapMany(quotas -> ingestFile(new Upload(uploader, quotas), file, allBytesArrived))));
     }
 
     /** Who uploads, and the quotas of the tenant when the file began. */
@@ -134,7 +137,7 @@ class DocumentIngestion {
                 .buffer(properties.embedBatchSize())
                 .concatMap(batch -> quota.reserveChunks(lease, leases.instance(), chunksReserved.addAndGet(batch.size()), maxChunks)
                         .thenReturn(batch), 0)
-                .flatMapSequential(batch -> timed(embedNanos, embedder.embedAll(batch.stream().map(chunking::embedded).toList()))
+                .flatMapSequential(batch -> timed(embedNanos, metrics.embedding(embedder.embedAll(batch.stream().map(chunking::embedded).toList())))
                         .doOnNext(vectors -> lease.progressed())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> lease.check()

@@ -18,9 +18,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
     private final ProblemWriter writer;
+    private final Refusals refusals;
 
-    ProblemExceptionHandler(ProblemWriter writer) {
+    ProblemExceptionHandler(ProblemWriter writer, Refusals refusals) {
         this.writer = writer;
+        this.refusals = refusals;
     }
 
     @Override
@@ -35,6 +37,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                 log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
             }
         }
+        refusals.count(problem);
         return writer.write(exchange, problem);
     }
 }

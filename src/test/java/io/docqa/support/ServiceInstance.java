@@ -51,7 +51,8 @@ public final class ServiceInstance implements AutoCloseable {
 
     private static ServiceInstance run(Map<String, String> properties) {
         properties.put("server.port", "0");
-        // as the shared context logs: JSON lines, so that LogLines can tell the service's lines from the clients'
+        // as IntegrationTest's context: logging is the JVM's, and another configuration (logback-test.xml's plain
+        // lines) would take over every context's logs from here on, the JSON lines that tests read among them
         properties.putIfAbsent("logging.config", "classpath:logback-service.xml");
         // as command-line arguments: they win over application.yaml, as a test's properties do
         List<String> arguments = new ArrayList<>();
@@ -82,6 +83,11 @@ public final class ServiceInstance implements AutoCloseable {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    /** Every bean of that type in this instance's context (none: empty). */
+    public <T> java.util.Collection<T> beans(Class<T> type) {
+        return context.getBeansOfType(type).values();
     }
 
     public boolean isRunning() {
