@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum Role {
 
     OWNER("tenant:delete"),
-    ADMIN("users:manage", "api_keys:manage"),
+    ADMIN("users:manage", "api_keys:manage", "audit:read", "conversations:read_all", "model:configure"),
     MEMBER("documents:write"),
     VIEWER("documents:read", "chat");
 
