@@ -121,6 +121,24 @@ class AuditTrailTest extends IntegrationTest {
     }
 
     @Test
+    void aFailedLoginNamingNoAccountIsRecordedOutsideEveryTenantWithoutTheEmail() {
+        String email = io.docqa.support.Api.uniqueEmail("nobody");
+        http.post().uri("/api/v1/auth/login").header("X-Request-Id", "audit-unknown-" + email.hashCode())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("email", email, "password", "whatever it is"))
+                .exchange().expectStatus().isUnauthorized();
+
+        db.sql("select tenant_id, actor_type, details::text as details from audit_events where action = 'login_failed' "
+                        + "and request_id = :id")
+                .bind("id", "audit-unknown-" + email.hashCode())
+                .map(row -> row.get("tenant_id", UUID.class) + "/" + row.get("actor_type", String.class) + "/"
+                        + row.get("details", String.class))
+                .all()
+                .as(StepVerifier::create)
+                .expectNextMatches(row -> row.startsWith("null/anonymous/") && row.contains("unknown_account") && !row.contains(email))
+                .verifyComplete();
+    }
+
+    @Test
     void pagesFollowTheCursorNewestFirstWithoutGapsOrRepeats() {
         Account owner = api.signup("Paged");
         for (int i = 0; i < 5; i++) {
