@@ -4,6 +4,7 @@
 #   bash .ci/bench.sh ChatBenchmark [--tenants 1000 --questions 500 --streams 1000]
 #   bash .ci/bench.sh FairShareBenchmark [--streams 200 --keys 4 --questions 20 --tokens 40 --token-ms 50]
 #   bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5]   (a class of another package)
+#   bash .ci/bench.sh io.docqa.ai.ChromaIsolationBenchmark [--tenants 1000 --chunks 20 --levels collection,database,tenant]
 #   bash .ci/bench.sh RetrievalBenchmark [--modes hybrid,vector,keyword --set docqa.name=value ...]
 # Needs what the tests need: PostgreSQL on 127.0.0.1:5432 (or DOCQA_TEST_POSTGRES) and Chroma from npm (installed on
 # first use) or DOCQA_TEST_CHROMA_URL.

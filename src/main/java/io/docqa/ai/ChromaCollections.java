@@ -30,12 +30,11 @@ final class ChromaCollections implements AutoCloseable {
 
     private static final int MAX_STORES = 10_000;
     private static final int QUEUED_CALLS_PER_THREAD = 128;
-    private static final String DATABASE = "api/v2/tenants/default_tenant/databases/default_database/";
 
     private final ChromaProperties properties;
     private final ReactorHttpClient http;
     private final Scheduler scheduler;
-    private final Map<String, ChromaEmbeddingStore> stores = new ConcurrentHashMap<>();
+    private final Map<ChromaAddress, ChromaEmbeddingStore> stores = new ConcurrentHashMap<>();
     private final JsonMapper json = JsonMapper.shared();
 
     ChromaCollections(ChromaProperties properties) {
@@ -48,10 +47,11 @@ final class ChromaCollections implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} against the store of {@code collection}, which creates the collection when missing. A cached
-     * store whose collection was deleted elsewhere answers 404: it is then built again and the call repeated once.
+     * Runs {@code work} against the store of {@code collection}, which creates the collection (and its Chroma tenant
+     * and database) when missing. A cached store whose collection was deleted elsewhere answers 404: it is then built
+     * again and the call repeated once.
      */
-    <T> Mono<T> withStore(String collection, Function<ChromaEmbeddingStore, T> work) {
+    <T> Mono<T> withStore(ChromaAddress collection, Function<ChromaEmbeddingStore, T> work) {
         return blocking(() -> {
             try {
                 return work.apply(store(collection));
@@ -66,19 +66,26 @@ final class ChromaCollections implements AutoCloseable {
     }
 
     /** The records of the collection that match a Chroma {@code where} filter (all when it is empty); 0 without it. */
-    Mono<Long> count(String collection, Map<String, Object> where) {
-        return bounded(call(HttpMethod.GET, "collections/" + collection, null)
+    Mono<Long> count(ChromaAddress collection, Map<String, Object> where) {
+        String database = collection.databasePath();
+        return bounded(call(HttpMethod.GET, database + "collections/" + collection.collection(), null)
                 .map(body -> json.readTree(body).get("id").asString())
                 .flatMap(id -> where.isEmpty()
-                        ? call(HttpMethod.GET, "collections/" + id + "/count", null).map(Long::parseLong)
-                        : call(HttpMethod.POST, "collections/" + id + "/get", Map.of("where", where, "include", List.of()))
+                        ? call(HttpMethod.GET, database + "collections/" + id + "/count", null).map(Long::parseLong)
+                        : call(HttpMethod.POST, database + "collections/" + id + "/get", Map.of("where", where, "include", List.of()))
                                 .map(body -> (long) json.readTree(body).get("ids").size()))
                 .defaultIfEmpty(0L));
     }
 
-    /** Deletes the collection with every record in it, if there is one. */
-    Mono<Void> drop(String collection) {
-        return bounded(call(HttpMethod.DELETE, "collections/" + collection, null).then())
+    /**
+     * Deletes the collection with every record in it, if there is one; when the collection has a database of its own,
+     * the database with it.
+     */
+    Mono<Void> drop(ChromaAddress collection) {
+        String path = collection.ownsDatabase()
+                ? "api/v2/tenants/" + collection.tenant() + "/databases/" + collection.database()
+                : collection.databasePath() + "collections/" + collection.collection();
+        return bounded(call(HttpMethod.DELETE, path, null).then())
                 .doFinally(signal -> stores.remove(collection));
     }
 
@@ -92,7 +99,7 @@ final class ChromaCollections implements AutoCloseable {
 
     /** The body of a 2xx answer; empty for 404. */
     private Mono<String> call(HttpMethod method, String path, Object body) {
-        return http.send(request(method, properties.baseUrl() + DATABASE + path, body == null ? null : json.writeValueAsString(body)))
+        return http.send(request(method, properties.baseUrl() + path, body == null ? null : json.writeValueAsString(body)))
                 .map(SuccessfulHttpResponse::body)
                 .onErrorResume(ChromaFailures::isMissingCollection, missing -> Mono.empty());
     }
@@ -128,23 +135,23 @@ final class ChromaCollections implements AutoCloseable {
     }
 
     /** Building a store makes 3-4 calls and creates the collection when missing. Past the bound any one is let go. */
-    private ChromaEmbeddingStore store(String collection) {
+    private ChromaEmbeddingStore store(ChromaAddress collection) {
         ChromaEmbeddingStore store = stores.get(collection);
         if (store != null) {
             return store;
         }
         if (stores.size() >= MAX_STORES) {
-            Iterator<String> any = stores.keySet().iterator();
+            Iterator<ChromaAddress> any = stores.keySet().iterator();
             if (any.hasNext()) {
                 stores.remove(any.next());
             }
         }
-        return stores.computeIfAbsent(collection, name -> ChromaEmbeddingStore.builder()
+        return stores.computeIfAbsent(collection, address -> ChromaEmbeddingStore.builder()
                 .apiVersion(ChromaApiVersion.V2)
                 .baseUrl(properties.baseUrl())
-                .tenantName("default_tenant")
-                .databaseName("default_database")
-                .collectionName(name)
+                .tenantName(address.tenant())
+                .databaseName(address.database())
+                .collectionName(address.collection())
                 .timeout(properties.timeout())
                 .build());
     }

@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The tenant-scoped vector index, the one way into Chroma: one collection per tenant (and embedding
- * model), and inside it every record carries {@code tenant_id}: removals filter on it, and search answers only the
+ * model), alone in a Chroma database or tenant of its own if {@code docqa.chroma.isolation} says so, and inside it
+ * every record carries {@code tenant_id}: removals filter on it, and search answers only the
  * records that carry the caller's.
  * Every call goes through {@link ChromaCollections} and is bounded by {@code docqa.chroma.timeout}. Unreachable, slow or
  * failing Chroma ends in {@link VectorStoreUnavailableException}.
@@ -42,10 +43,12 @@ public class TenantVectorIndex implements AutoCloseable {
 
     private final ChromaCollections chroma;
     private final String modelName;
+    private final ChromaIsolation isolation;
 
     TenantVectorIndex(ChromaProperties properties, Embedder embedder) {
         this.chroma = new ChromaCollections(properties);
         this.modelName = embedder.modelName();
+        this.isolation = properties.isolation();
     }
 
     /**
@@ -104,17 +107,20 @@ public class TenantVectorIndex implements AutoCloseable {
         Map<String, Object> where = Map.of("$and", List.of(
                 Map.of(TENANT_ID, Map.of("$eq", tenant.toString())),
                 Map.of(DOCUMENT_ID, Map.of("$eq", documentId.toString()))));
-        return chroma.count(collectionName(tenant), where);
+        return chroma.count(address(tenant), where);
     }
 
     /** The number of records of the tenant (0 when it has no collection). Does not create anything. */
     public Mono<Long> count(TenantId tenant) {
-        return chroma.count(collectionName(tenant), Map.of());
+        return chroma.count(address(tenant), Map.of());
     }
 
-    /** Deletes the tenant's collection with every vector in it; a later {@link #add} starts a new one. */
+    /**
+     * Deletes the tenant's collection (or Chroma database) with every vector in it; a later {@link #add} starts a new
+     * one.
+     */
     public Mono<Void> dropTenant(TenantId tenant) {
-        return chroma.drop(collectionName(tenant));
+        return chroma.drop(address(tenant));
     }
 
     /** Whether Chroma answers its heartbeat within 2 s. Never fails. */
@@ -122,13 +128,16 @@ public class TenantVectorIndex implements AutoCloseable {
         return chroma.isAvailable(HEARTBEAT_TIMEOUT);
     }
 
-    /** The collection of a tenant on the server: {@code docqa-<tenant uuid>-<embedding model>}. */
-    String collectionName(TenantId tenant) {
-        return "docqa-" + tenant.value() + "-" + modelName;
+    /**
+     * The collection of a tenant on the server, as {@code docqa.chroma.isolation} places it; by default
+     * {@code docqa-<tenant uuid>-<embedding model>} in Chroma's default tenant and database.
+     */
+    ChromaAddress address(TenantId tenant) {
+        return isolation.addressOf(tenant, modelName);
     }
 
     private <T> Mono<T> withStore(TenantId tenant, Function<ChromaEmbeddingStore, T> work) {
-        return chroma.withStore(collectionName(tenant), work);
+        return chroma.withStore(address(tenant), work);
     }
 
     private static boolean ownedBy(EmbeddingMatch<TextSegment> match, String tenant) {

@@ -23,7 +23,8 @@ class ChromaPropertiesTest {
     @Test
     void defaults() {
         context.run(ctx -> assertThat(ctx.getBean(ChromaProperties.class))
-                .isEqualTo(new ChromaProperties(URI.create("http://localhost:8000"), Duration.ofSeconds(10), 8)));
+                .isEqualTo(new ChromaProperties(URI.create("http://localhost:8000"), Duration.ofSeconds(10), 8,
+                        ChromaIsolation.COLLECTION)));
     }
 
     @Test
@@ -33,13 +34,15 @@ class ChromaPropertiesTest {
                         new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(
                                 "DOCQA_CHROMA_URL", "http://chroma:8000",
                                 "DOCQA_CHROMA_TIMEOUT", "3s",
-                                "DOCQA_CHROMA_MAX_CONCURRENCY", "2"))))
+                                "DOCQA_CHROMA_MAX_CONCURRENCY", "2",
+                                "DOCQA_CHROMA_ISOLATION", "database"))))
                 .run(ctx -> {
                     ChromaProperties properties = ctx.getBean(ChromaProperties.class);
                     assertThat(properties.url()).isEqualTo(URI.create("http://chroma:8000"));
                     assertThat(properties.baseUrl()).isEqualTo("http://chroma:8000/");
                     assertThat(properties.timeout()).isEqualTo(Duration.ofSeconds(3));
                     assertThat(properties.maxConcurrency()).isEqualTo(2);
+                    assertThat(properties.isolation()).isEqualTo(ChromaIsolation.DATABASE);
                 });
     }
 
@@ -49,11 +52,16 @@ class ChromaPropertiesTest {
     }
 
     @Test
+    void anUnknownIsolationLevelIsRejectedAtStartUp() {
+        context.withPropertyValues("docqa.chroma.isolation=document").run(ctx -> assertThat(ctx).hasFailed());
+    }
+
+    @Test
     void theAdaptersWireFromTheProperties() {
         context.withUserConfiguration(Adapters.class).run(ctx -> {
             assertThat(ctx).hasSingleBean(Embedder.class).hasSingleBean(TenantVectorIndex.class);
-            assertThat(ctx.getBean(TenantVectorIndex.class).collectionName(new TenantId(
-                    UUID.fromString("00000000-0000-0000-0000-000000000001"))))
+            assertThat(ctx.getBean(TenantVectorIndex.class).address(new TenantId(
+                    UUID.fromString("00000000-0000-0000-0000-000000000001"))).collection())
                     .isEqualTo("docqa-00000000-0000-0000-0000-000000000001-all-minilm-l6-v2");
         });
     }

@@ -119,7 +119,7 @@ class ChromaUnavailableTest {
     }
 
     private static TenantVectorIndex index(String url, Duration timeout) {
-        return new TenantVectorIndex(new ChromaProperties(URI.create(url), timeout, 2), embedder);
+        return new TenantVectorIndex(new ChromaProperties(URI.create(url), timeout, 2, ChromaIsolation.COLLECTION), embedder);
     }
 
     private static VectorChunk chunk() {

@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -18,21 +20,33 @@ import io.docqa.support.ChromaServer;
 import io.docqa.tenant.TenantId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import dev.langchain4j.http.client.HttpClientBuilderLoader;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+@ParameterizedClass(name = "isolation {0}")
+@EnumSource(ChromaIsolation.class)
 class TenantVectorIndexTest {
 
     private static final Embedder embedder = new Embedder();
-    // Chroma starved of CPU took over 10 s to make a collection; the timeout is not what this class tests
-    private static final TenantVectorIndex index = new TenantVectorIndex(
-            new ChromaProperties(URI.create(ChromaServer.get().url()), Duration.ofSeconds(30), 4), embedder);
+    private static final Map<ChromaIsolation, TenantVectorIndex> indexes = new EnumMap<>(ChromaIsolation.class);
+
+    private final ChromaIsolation isolation;
+    private final TenantVectorIndex index;
+
+    TenantVectorIndexTest(ChromaIsolation isolation) {
+        this.isolation = isolation;
+        // Chroma starved of CPU took over 10 s to make a collection; the timeout is not what this class tests
+        this.index = indexes.computeIfAbsent(isolation, level -> new TenantVectorIndex(
+                new ChromaProperties(URI.create(ChromaServer.get().url()), Duration.ofSeconds(30), 4, level), embedder));
+    }
 
     @AfterAll
     static void close() {
-        index.close();
+        indexes.values().forEach(TenantVectorIndex::close);
         embedder.close();
     }
 
@@ -127,9 +141,18 @@ class TenantVectorIndexTest {
         TenantId bob = TenantId.random();
         UUID aliceDoc = UUID.randomUUID();
         UUID bobDoc = UUID.randomUUID();
-        assertThat(index.collectionName(alice)).isNotEqualTo(index.collectionName(bob))
-                .isEqualTo("docqa-" + alice.value() + "-all-minilm-l6-v2")
-                .matches("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
+        ChromaAddress aliceAt = index.address(alice);
+        ChromaAddress bobAt = index.address(bob);
+        switch (isolation) {
+            case COLLECTION -> assertThat(aliceAt).isEqualTo(new ChromaAddress("default_tenant", "default_database",
+                    "docqa-" + alice.value() + "-all-minilm-l6-v2"));
+            case DATABASE -> assertThat(aliceAt).isEqualTo(new ChromaAddress("default_tenant", "docqa-" + alice.value(),
+                    "docqa-all-minilm-l6-v2"));
+            case TENANT -> assertThat(aliceAt).isEqualTo(new ChromaAddress("docqa-" + alice.value(), "docqa",
+                    "docqa-all-minilm-l6-v2"));
+        }
+        assertThat(aliceAt).isNotEqualTo(bobAt);
+        assertThat(aliceAt.collection()).matches("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
 
         index.add(alice, List.of(new VectorChunk(aliceDoc, 0, null, "alice's secret", basis(0))))
                 .then(index.add(bob, List.of(new VectorChunk(bobDoc, 0, null, "bob's note", basis(1)))))
@@ -151,9 +174,10 @@ class TenantVectorIndexTest {
         index.add(tenant, List.of(new VectorChunk(doc, 0, null, "mine", basis(1))))
                 .as(StepVerifier::create)
                 .verifyComplete();
-        String collectionId = collectionId(index.collectionName(tenant));
+        ChromaAddress at = index.address(tenant);
+        String collectionId = collectionId(at);
         String intruder = UUID.randomUUID().toString();
-        post("collections/" + collectionId + "/add", """
+        post(at.databasePath() + "collections/" + collectionId + "/add", """
                 {"ids":["foreign"],"embeddings":[%s],"documents":["not mine"],
                  "metadatas":[{"tenant_id":"%s","document_id":"%s","chunk_index":0}]}
                 """.formatted(jsonVector(basis(0)), intruder, doc));
@@ -172,8 +196,9 @@ class TenantVectorIndexTest {
                         new VectorChunk(doc, 1, null, "without", basis(1))))
                 .as(StepVerifier::create)
                 .verifyComplete();
-        String collectionId = collectionId(index.collectionName(tenant));
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("collections/" + collectionId + "/get"))
+        ChromaAddress at = index.address(tenant);
+        String collectionId = collectionId(at);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(at.databasePath() + "collections/" + collectionId + "/get"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"include\":[\"metadatas\",\"documents\"]}")));
         var records = tools.jackson.databind.json.JsonMapper.shared().readTree(response.body());
@@ -232,7 +257,10 @@ class TenantVectorIndexTest {
                 .then(index.dropTenant(tenant))
                 .as(StepVerifier::create)
                 .verifyComplete();
-        assertThat(collectionStatus(index.collectionName(tenant))).isEqualTo(404);
+        ChromaAddress at = index.address(tenant);
+        assertThat(status(at.databasePath() + "collections/" + at.collection())).isEqualTo(404);
+        assertThat(status("api/v2/tenants/" + at.tenant() + "/databases/" + at.database()))
+                .isEqualTo(isolation == ChromaIsolation.COLLECTION ? 200 : 404);
         index.count(tenant).as(StepVerifier::create).expectNext(0L).verifyComplete();
         index.dropTenant(tenant).as(StepVerifier::create).verifyComplete(); // already gone: fine
 
@@ -248,7 +276,9 @@ class TenantVectorIndexTest {
         TenantId tenant = TenantId.random();
         UUID doc = UUID.randomUUID();
         index.add(tenant, List.of(new VectorChunk(doc, 0, null, "old", basis(0)))).as(StepVerifier::create).verifyComplete();
-        delete("collections/" + index.collectionName(tenant)); // another instance deleted the tenant
+        ChromaAddress at = index.address(tenant); // another instance deleted the tenant:
+        delete(at.ownsDatabase() ? "api/v2/tenants/" + at.tenant() + "/databases/" + at.database()
+                : at.databasePath() + "collections/" + at.collection());
 
         index.add(tenant, List.of(new VectorChunk(doc, 1, null, "new", basis(0))))
                 .then(index.search(tenant, basis(0), 10, 0.0, Set.of()))
@@ -322,16 +352,15 @@ class TenantVectorIndexTest {
         return json.append(']').toString();
     }
 
-    private static final String DATABASE = "/api/v2/tenants/default_tenant/databases/default_database/";
     private static final HttpClient http = HttpClient.newHttpClient();
 
-    private static String collectionId(String name) {
-        String body = send(HttpRequest.newBuilder(uri("collections/" + name)).GET()).body();
+    private static String collectionId(ChromaAddress at) {
+        String body = send(HttpRequest.newBuilder(uri(at.databasePath() + "collections/" + at.collection())).GET()).body();
         return tools.jackson.databind.json.JsonMapper.shared().readTree(body).get("id").asString();
     }
 
-    private static int collectionStatus(String name) {
-        return send(HttpRequest.newBuilder(uri("collections/" + name)).GET()).statusCode();
+    private static int status(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET()).statusCode();
     }
 
     private static void post(String path, String json) {
@@ -345,7 +374,7 @@ class TenantVectorIndexTest {
     }
 
     private static URI uri(String path) {
-        return URI.create(ChromaServer.get().url() + DATABASE + path);
+        return URI.create(ChromaServer.get().url() + "/" + path);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
