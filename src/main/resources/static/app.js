@@ -53,6 +53,12 @@ const FRIENDLY = {
   malformed_request: 'The request was not understood by the server.',
   method_not_allowed: 'The server does not allow this action.',
   not_acceptable: 'The server cannot answer in a format this page understands.',
+  sso_failed: 'The sign-in through your identity provider did not succeed. Try again.',
+  sso_tenant_unmapped: 'No workspace takes accounts with this email address from that provider. Ask your administrator.',
+  sso_email_unverified: 'Your identity provider has not verified your email address.',
+  sso_account_disabled: 'This account is disabled.',
+  sso_provider_unavailable: 'The identity provider cannot be reached right now. Try again in a moment.',
+  invalid_sso_code: 'The sign-in took too long or was already used. Sign in again.',
   internal_error: 'Something went wrong on the server. Try again.',
   network: 'The server cannot be reached. Check your connection and try again.',
   cut_off: 'The answer was cut off before it finished. Try again.',
@@ -61,7 +67,8 @@ const FRIENDLY = {
 
 /** Codes whose friendly text says all there is; their server detail would only repeat it. */
 const SELF_EXPLAINING = new Set(['invalid_credentials', 'email_taken', 'validation_failed', 'unauthorized', 'invalid_token',
-  'invalid_refresh_token', 'forbidden', 'network', 'cut_off', 'bad_stream']);
+  'invalid_refresh_token', 'forbidden', 'network', 'cut_off', 'bad_stream', 'sso_tenant_unmapped', 'sso_email_unverified',
+  'sso_account_disabled', 'invalid_sso_code']);
 
 const FIELD_NAMES = { tenant_name: 'Workspace name', email: 'Email', password: 'Password', question: 'Question',
   file: 'File', top_k: 'Number of sources', document_ids: 'Documents' };
@@ -427,6 +434,53 @@ async function submitAuth(event, path, body, button) {
     renderProblem($('auth-error'), error);
   } finally {
     button.disabled = false;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ single sign-on
+
+/** "Sign in with ..." for each configured identity provider (plain links: the provider's pages are full navigations). */
+async function showSsoProviders() {
+  try {
+    const response = await send('/api/v1/auth/providers', { headers: { Accept: 'application/json' } });
+    const { providers } = response.ok ? await response.json() : { providers: [] };
+    $('sso-providers').replaceChildren(...providers.map((provider) =>
+      el('a', { class: 'button sso-button', href: provider.login_url, 'data-provider': provider.id },
+        `Sign in with ${provider.name}`)));
+    $('sso-providers').hidden = providers.length === 0;
+  } catch {
+    $('sso-providers').hidden = true;
+  }
+}
+
+/**
+ * A sign-on ends back here with `#sso_code=...` (traded once, by POST, for the tokens) or `#sso_error=<code>`; the
+ * fragment never reaches a server and is removed from the address bar at once. True when it signed in.
+ */
+async function finishSso() {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const code = fragment.get('sso_code');
+  const error = fragment.get('sso_error');
+  if (!code && !error) {
+    return false;
+  }
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  try {
+    if (error) {
+      throw problemFrom({ code: error }, 401);
+    }
+    const response = await send('/api/v1/auth/sso/exchange', jsonPost({ code }));
+    if (!response.ok) {
+      throw await problemOf(response);
+    }
+    startSession(await response.json());
+    await enterApp();
+    return true;
+  } catch (problem) {
+    showAuth();
+    selectAuthTab('login');
+    renderProblem($('auth-error'), problem);
+    return false;
   }
 }
 
@@ -970,6 +1024,13 @@ function wire() {
 
 async function start() {
   wire();
+  showSsoProviders();
+  if (await finishSso()) {
+    return;
+  }
+  if (!$('auth-error').hidden) {
+    return;
+  }
   if (sessionStorage.getItem(REFRESH_KEY)) {
     try {
       await refreshTokens();

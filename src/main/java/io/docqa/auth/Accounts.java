@@ -89,6 +89,11 @@ class Accounts {
                         AuditTarget.of("user", holder.userId()), null));
     }
 
+    /** The tokens of a user who signed in another way (single sign-on): the same as a password login gives. */
+    Mono<AuthViews.Tokens> signedIn(User user) {
+        return tokens(user, refreshTokens.startFamily(user.tenantId(), user.id()));
+    }
+
     private Mono<AuthViews.Tokens> loggedIn(String email, String client, User user) {
         return throttle.succeeded(email, client)
                 .then(audit.record(user.tenantId(), AuditActor.user(user.id()), AuditAction.LOGIN_SUCCEEDED,

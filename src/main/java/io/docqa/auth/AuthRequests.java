@@ -41,6 +41,14 @@ final class AuthRequests {
         }
     }
 
+    record SsoCode(@NotBlank @Size(max = 200) String code) {
+
+        @Override
+        public String toString() {
+            return "SsoCode[" + Secrets.HIDDEN + "]";
+        }
+    }
+
     record NewUser(@NotBlank @Email @Size(max = 254) String email,
             @NotNull @Size(min = 8, message = "must be at least 8 characters") String password,
             @NotNull @Pattern(regexp = "owner|admin|member|viewer", message = "must be one of owner, admin, member, viewer") String role) {

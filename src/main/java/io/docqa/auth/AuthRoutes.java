@@ -33,6 +33,16 @@ class AuthRoutes {
     }
 
     @Bean
+    RouterFunction<ServerResponse> ssoRouter(SsoHandler handler, RateLimits limits) {
+        return route()
+                .GET("/api/v1/auth/providers", handler::providers)
+                .POST("/api/v1/auth/sso/exchange", limits.perClient(Rule.LOGIN_PER_CLIENT).apply(handler::exchange))
+                .add(MethodNotAllowed.on("/api/v1/auth/providers", GET))
+                .add(MethodNotAllowed.on("/api/v1/auth/sso/exchange", POST))
+                .build();
+    }
+
+    @Bean
     RouterFunction<ServerResponse> userRouter(UserHandler handler) {
         return route()
                 .GET("/api/v1/users", handler::list)

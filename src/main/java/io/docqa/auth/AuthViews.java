@@ -36,6 +36,12 @@ final class AuthViews {
         }
     }
 
+    record SsoProvider(String id, String name, String loginUrl) {
+    }
+
+    record SsoProviders(List<SsoProvider> providers) {
+    }
+
     record ApiKeyRef(UUID id, Role role) {
     }
 

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import io.docqa.tenant.Role;
 import io.docqa.tenant.TenantId;
@@ -23,12 +24,13 @@ class Users {
         this.db = db;
     }
 
+    /** {@code passwordHash} is null for an account made by a single sign-on: no password matches it. */
     Mono<User> create(TenantId tenant, String email, String passwordHash, Role role) {
         return db.sql("insert into users (id, tenant_id, email, password_hash, role) values (:id, :tenant, :email, :hash, :role) returning " + COLUMNS)
                 .bind("id", UUID.randomUUID())
                 .bind("tenant", tenant.value())
                 .bind("email", email)
-                .bind("hash", passwordHash)
+                .bind("hash", Parameter.fromOrEmpty(passwordHash, String.class))
                 .bind("role", role.json())
                 .map(Users::user)
                 .one();
