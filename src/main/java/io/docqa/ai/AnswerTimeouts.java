@@ -11,6 +11,10 @@ import reactor.core.scheduler.Schedulers;
  * The three limits of an answer as one {@code Flux.timeout}: until the first token, between tokens, and for the whole
  * answer (each timer is cut short by the answer's deadline). A limit that is hit cancels the stream upstream, which
  * aborts the request, and fails with a TIMEOUT that says which limit it was.
+ * <p>
+ * The limits measure the model, not whoever reads the answer: the timers see each chunk as it arrives, and chunks the
+ * reader has not asked for yet wait in a buffer after them (at most one answer's chunks, which the output cap bounds).
+ * Behind the timers a slow client, or a busy event loop writing to it, would look like a model that stalled.
  */
 final class AnswerTimeouts {
 
@@ -28,7 +32,8 @@ final class AnswerTimeouts {
         return Flux.defer(() -> {
             long deadline = now() + answer.toNanos();
             return chunks.timeout(timer(firstToken, deadline, "The model sent no first token within "),
-                    chunk -> timer(stall, deadline, "The model stalled: no token for "));
+                            chunk -> timer(stall, deadline, "The model stalled: no token for "))
+                    .onBackpressureBuffer();
         });
     }
 

@@ -18,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.function.Tuples;
 
 /**
- * Turns text into vectors with the in-process all-MiniLM-L6-v2 model (384 dimensions, unit length), every token of a
+ * Turns text into vectors with the in-process all-MiniLM-L6-v2 model ({@code docqa.embedding.model}: fp32, or int8;
+ * 384 dimensions, unit length), every token of a
  * text counted ({@code docqa.embedding.max-sequence-length} tokens at once, longer texts in windows). All inference
  * runs on the bounded scheduler {@code embed} ({@code docqa.embedding.threads}, one per core by default), one text per
  * task: a batch spreads over every core and a question waits behind at most a few texts, never behind whole batches.
@@ -35,6 +36,7 @@ public class Embedder implements AutoCloseable {
     private static final Duration RELOAD_AFTER = Duration.ofSeconds(30);
 
     private final int threads;
+    private final EmbeddingModel choice;
     private final Scheduler scheduler;
     private final Mono<MiniLmModel> model;
 
@@ -46,15 +48,25 @@ public class Embedder implements AutoCloseable {
     @Autowired
     Embedder(EmbeddingProperties properties) {
         this(properties.effectiveThreads(), Math.max(1, properties.maxQueuedTexts() / properties.effectiveThreads()),
-                properties.maxSequenceLength());
+                properties.maxSequenceLength(), properties.model());
     }
 
     Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength) {
-        this(threads, queuedTextsPerThread, () -> MiniLmModel.load(maxSequenceLength), RELOAD_AFTER);
+        this(threads, queuedTextsPerThread, maxSequenceLength, EmbeddingModel.ALL_MINILM_L6_V2);
+    }
+
+    Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength, EmbeddingModel model) {
+        this(threads, queuedTextsPerThread, model, () -> MiniLmModel.load(model, maxSequenceLength), RELOAD_AFTER);
     }
 
     Embedder(int threads, int queuedTextsPerThread, Callable<MiniLmModel> loader, Duration reloadAfter) {
+        this(threads, queuedTextsPerThread, EmbeddingModel.ALL_MINILM_L6_V2, loader, reloadAfter);
+    }
+
+    private Embedder(int threads, int queuedTextsPerThread, EmbeddingModel choice, Callable<MiniLmModel> loader,
+            Duration reloadAfter) {
         this.threads = threads;
+        this.choice = choice;
         this.scheduler = Schedulers.newBoundedElastic(threads, queuedTextsPerThread, "embed");
         this.model = onScheduler(() -> load(loader))
                 .cache(loaded -> FOREVER, failure -> reloadAfter, () -> Duration.ZERO);
@@ -74,7 +86,7 @@ public class Embedder implements AutoCloseable {
     }
 
     public String modelName() {
-        return MiniLmModel.NAME;
+        return choice.id();
     }
 
     public int dimension() {

@@ -1,6 +1,9 @@
 package io.docqa.ai;
 
+import java.util.Objects;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -9,16 +12,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@link EmbedderBusyException}. A question costs about 5 ms, so the default queue drains in about 5 s on 2 cores.
  * {@code maxSequenceLength}: tokens the model sees at once, [CLS] and [SEP] included (all-MiniLM-L6-v2 was trained at
  * 256, takes 512 at most); a longer text is embedded in windows of that many tokens, whose vectors are averaged.
+ * {@code model}: which {@link EmbeddingModel}.
  */
 @ConfigurationProperties("docqa.embedding")
 record EmbeddingProperties(
         @DefaultValue("0") int threads,
         @DefaultValue("2048") int maxQueuedTexts,
-        @DefaultValue("256") int maxSequenceLength) {
+        @DefaultValue("256") int maxSequenceLength,
+        @DefaultValue("all-minilm-l6-v2") EmbeddingModel model) {
 
     static final int MODEL_MAX_SEQUENCE_LENGTH = 512;
 
+    @ConstructorBinding
     EmbeddingProperties {
+        Objects.requireNonNull(model, "docqa.embedding.model");
         if (threads < 0) {
             throw new IllegalArgumentException("docqa.embedding.threads must not be negative");
         }
@@ -29,6 +36,10 @@ record EmbeddingProperties(
             throw new IllegalArgumentException(
                     "docqa.embedding.max-sequence-length must be between 16 and " + MODEL_MAX_SEQUENCE_LENGTH);
         }
+    }
+
+    EmbeddingProperties(int threads, int maxQueuedTexts, int maxSequenceLength) {
+        this(threads, maxQueuedTexts, maxSequenceLength, EmbeddingModel.ALL_MINILM_L6_V2);
     }
 
     static EmbeddingProperties defaults() {

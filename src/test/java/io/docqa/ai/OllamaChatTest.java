@@ -98,7 +98,9 @@ class OllamaChatTest {
     @Test
     void manyAnswersStreamingAtOnceHoldNoThreadEach() {
         fake.answer(manyTokens()).tokenDelay(Duration.ofMillis(100));
-        chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, LONG);
+        // 200 answers of 20 s each on a loaded machine may outlast 30 s, and one timeout would end them all
+        Duration loaded = Duration.ofMinutes(2);
+        chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, LONG, loaded);
         Flux.range(0, 8).flatMap(i -> chat.stream(QUESTION).take(2)).then().as(StepVerifier::create).expectComplete().verify(VERIFY);
         int before = ManagementFactory.getThreadMXBean().getThreadCount();
 
@@ -110,7 +112,7 @@ class OllamaChatTest {
                 }), 200)
                 .subscribe();
         try {
-            await().atMost(LONG).until(() -> streaming.get() == 200);
+            await().atMost(loaded).until(() -> streaming.get() == 200);
             assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThan(before + 20);
         } finally {
             answers.dispose();
@@ -229,6 +231,28 @@ class OllamaChatTest {
                 .verify(VERIFY);
 
         assertThat(fake.awaitClientDisconnect(Duration.ofSeconds(1))).isTrue();
+    }
+
+    /**
+     * The stall limit is the model's silence, not its reader's: the model sends its whole answer at once, the reader
+     * takes one token and then holds off for two stall limits (a slow client, a busy event loop) before it reads the
+     * rest. Measured after the stream's buffer, the limit fired while the answer waited there complete.
+     */
+    @Test
+    void aReaderThatHoldsOffIsNoStallOfTheModel() {
+        fake.answer(manyTokens());
+        Duration stall = Duration.ofSeconds(1);
+        chat = chat(fake.baseUrl(), "llama3.2:3b", LONG, stall, LONG);
+
+        StepVerifier.create(chat.stream(QUESTION), 1)
+                .expectNext(new Token("t0"))
+                .then(() -> await().atMost(VERIFY).until(() -> fake.activeAnswers() == 0))
+                .expectNoEvent(stall.multipliedBy(2))
+                .thenRequest(Long.MAX_VALUE)
+                .expectNextCount(199)
+                .expectNextMatches(Completed.class::isInstance)
+                .expectComplete()
+                .verify(VERIFY);
     }
 
     @Test

@@ -7,11 +7,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.docqa.support.FakeOllama;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
@@ -29,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code --streams} clients (1,000) ask at once, one per tenant (tenants take several turns when there are more
  * streams than tenants); the fake model streams {@code --answer-tokens} tokens (750) {@code --token-ms} apart (40), so
  * that every answer is still streaming when the last question of the burst reaches the model; each must end with
- * {@code done}. Heap, threads and the answers the model is streaming at once are sampled throughout.</li>
+ * {@code done}. Heap, threads and the answers the model is streaming at once are sampled throughout. With
+ * {@code --asking N} at most N of them wait for their first token at a time (each first token lets the next ask): the
+ * streams pile up without one burst of questions waiting for retrieval and for PostgreSQL's connection pool.</li>
  * </ol>
  * The service runs in its own JVM with {@code -Xmx512m}.
  */
@@ -50,6 +54,9 @@ public final class ChatBenchmark {
                         Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
                                 "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
                                 "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
+                                // a stream per tenant or several: the burst measures capacity, not each tenant's share
+                                "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(options.streams() * 2),
+                                "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(options.streams() * 2),
                                 "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s"));
                 MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
                 SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100)) {
@@ -96,7 +103,9 @@ public final class ChatBenchmark {
             reactor.core.Disposable watch = Flux.interval(Duration.ofMillis(100))
                     .subscribe(tick -> generating.accumulateAndGet(ollama.activeAnswers(), Math::max));
             List<String> askers = IntStream.range(0, options.streams()).mapToObj(i -> inTurn.get(i % inTurn.size())).toList();
-            Concurrent concurrent = concurrent(questions, askers, random);
+            CpuUse cpuBefore = CpuUse.take(service.pid());
+            Concurrent concurrent = concurrent(questions, askers, random, options.asking());
+            CpuUse cpu = CpuUse.take(service.pid()).since(cpuBefore);
             watch.dispose();
             ServiceProcess.sleep(1000);
             System.out.println();
@@ -107,11 +116,17 @@ public final class ChatBenchmark {
             System.out.println("  (the first question of each of them:          " + firstOfEach + ")");
             System.out.printf("ratio %d tenants / 1 tenant: p50 %.2fx, p99 %.2fx (target <= 1.2x)%n", tenants.size(),
                     manyTenants.p50() / oneTenant.p50(), manyTenants.p99() / oneTenant.p99());
-            System.out.printf("%d concurrent streams: %d completed with done, %d errors, at most %d open at once, %.1f s%n",
-                    concurrent.clients(), concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds());
+            System.out.printf("%d concurrent streams (%s): %d completed with done, %d errors, at most %d open at once, %.1f s%n",
+                    concurrent.clients(), options.asking() > 0 ? "at most " + options.asking() + " asking at a time" : "all asking at once",
+                    concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds());
             System.out.printf("  answers the model was streaming at once: at most %d%n", generating.get());
+            concurrent.errors().stream().collect(java.util.stream.Collectors.groupingBy(ChatBenchmark::errorCode,
+                            java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                    .forEach((code, count) -> System.out.println("  errors " + code + ": " + count));
             concurrent.errors().stream().limit(5).forEach(error -> System.out.println("  error: " + error));
             System.out.println("  time to first token under that load: " + concurrent.firstTokens());
+            System.out.printf("  service CPU %.1f s in all, %.1f ms per question (streaming %d tokens each included); %s%n",
+                    cpu.service() / 100.0, cpu.service() * 10.0 / concurrent.clients(), options.answerTokens(), cpu.describe());
             System.out.printf("  peak heap %.0f MB (-Xmx512m), peak live threads %d (%d before), peak RSS %.0f MB%n",
                     metrics.peakHeapBytes() / 1e6, metrics.peakThreads(), threadsBefore, service.peakResidentBytes() / 1e6);
         }
@@ -134,20 +149,39 @@ public final class ChatBenchmark {
         return Percentiles.ofNanos(added);
     }
 
+    /** An error's problem code ({@code "code":"llm_timeout"}), or what the client saw when there is none. */
+    private static String errorCode(String error) {
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("\"code\":\"([a-z_]+)\"").matcher(error);
+        return code.find() ? code.group(1) : error.substring(0, Math.min(60, error.length()));
+    }
+
     record Concurrent(int clients, int completed, List<String> errors, int maxOpen, double seconds, Percentiles firstTokens) {
     }
 
-    private static Concurrent concurrent(SseQuestions questions, List<String> tenants, Random random) {
+    /**
+     * Every client asks once and reads its answer to the end. With {@code asking} 0 they all ask at once (a burst);
+     * otherwise at most that many wait for their first token at a time, and each first token lets the next one ask,
+     * so that the streams pile up without one burst of questions queueing for retrieval.
+     */
+    private static Concurrent concurrent(SseQuestions questions, List<String> tenants, Random random, int asking) {
         AtomicInteger open = new AtomicInteger();
         AtomicInteger maxOpen = new AtomicInteger();
         List<String> texts = IntStream.range(0, tenants.size()).mapToObj(i -> Corpus.question(random)).toList();
+        Semaphore waiting = new Semaphore(asking > 0 ? asking : tenants.size());
+        Scheduler admitting = Schedulers.newSingle("bench-asking");
         long started = System.nanoTime();
         List<SseQuestions.Outcome> outcomes = Flux.range(0, tenants.size())
-                .flatMap(i -> questions.ask(tenants.get(i), texts.get(i))
+                .map(i -> {
+                    waiting.acquireUninterruptibly(); // on the thread of its own that admits the questions
+                    return i;
+                })
+                .subscribeOn(admitting)
+                .flatMap(i -> questions.ask(tenants.get(i), texts.get(i), waiting::release)
                         .doOnSubscribe(s -> maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max))
                         .doFinally(signal -> open.decrementAndGet()), tenants.size())
                 .collectList()
                 .block();
+        admitting.dispose();
         double seconds = (System.nanoTime() - started) / 1e9;
         List<String> errors = outcomes.stream().filter(outcome -> !outcome.ok()).map(Object::toString).toList();
         List<Long> firstTokens = outcomes.stream().filter(SseQuestions.Outcome::ok).map(SseQuestions.Outcome::firstTokenNanos).toList();
@@ -166,7 +200,7 @@ public final class ChatBenchmark {
         ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(options.tokenMs())).answer(tokens);
     }
 
-    record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs) {
+    record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs, int asking) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -176,6 +210,7 @@ public final class ChatBenchmark {
             int streams = 1000;
             int answerTokens = 750;
             int tokenMs = 40;
+            int asking = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -185,11 +220,12 @@ public final class ChatBenchmark {
                     case "--streams" -> streams = Integer.parseInt(args[++i]);
                     case "--answer-tokens" -> answerTokens = Integer.parseInt(args[++i]);
                     case "--token-ms" -> tokenMs = Integer.parseInt(args[++i]);
+                    case "--asking" -> asking = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40)");
+                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), --asking N (0: all at once)");
                 }
             }
-            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs);
+            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking);
         }
     }
 }

@@ -37,6 +37,11 @@ record CpuUse(long embedding, long restOfService, long benchmark, long busy, lon
         }
     }
 
+    /** All of the service's threads, in clock ticks. */
+    long service() {
+        return embedding + restOfService;
+    }
+
     CpuUse since(CpuUse before) {
         return new CpuUse(embedding - before.embedding, restOfService - before.restOfService, benchmark - before.benchmark,
                 busy - before.busy, total - before.total);

@@ -1,14 +1,22 @@
 package io.docqa.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import io.docqa.support.ChromaServer;
 import io.docqa.support.FakeOllama;
+import io.docqa.support.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,6 +36,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RetrievalBenchmark {
 
+    /** The database that {@code --reuse} keeps between runs, on the tests' PostgreSQL server. */
+    private static final String KEPT_DATABASE = "docqa_bench_retrieval";
+
     public static void main(String[] args) {
         Options options = Options.parse(args);
         Path dir = Path.of("target", "bench");
@@ -44,30 +55,62 @@ public final class RetrievalBenchmark {
             return;
         }
 
-        String email = "owner-" + UUID.randomUUID() + "@bench.test";
         Map<String, String> documentIds = new LinkedHashMap<>();
+        Path keptDir = dir.resolve("retrieval-kept");
+        Optional<KeptIngestion> kept = options.reuse()
+                ? KeptIngestion.read(keptDir.resolve("ingested.json")).filter(found -> found.fits(corpus.stamp(), options.settings()))
+                : Optional.empty();
+        kept.ifPresent(found -> {
+            documentIds.putAll(found.documentIds());
+            System.out.printf("reusing the ingestion kept in %s (%d chunks)%n", keptDir, found.chunks());
+        });
+        TestDatabase database;
+        String chromaUrl;
+        if (options.reuse()) {
+            if (kept.isEmpty()) {
+                deleteTree(keptDir);
+            }
+            database = TestDatabase.kept(KEPT_DATABASE, kept.isEmpty());
+            chromaUrl = ChromaServer.fromNpm(keptDir.resolve("chroma")).url();
+        } else {
+            database = TestDatabase.get();
+            chromaUrl = ChromaServer.get().url();
+        }
+        String email = kept.map(KeptIngestion::email).orElse("owner-" + UUID.randomUUID() + "@bench.test");
+        long chunks = kept.map(KeptIngestion::chunks).orElse(0L);
         RetrievalReport report = null;
         try (FakeOllama ollama = FakeOllama.start()) {
             ollama.answer("The", " documents", " say", " so", " [1].");
-            for (String mode : options.modes()) {
-                try (ServiceProcess service = start(mode, ollama, options)) {
-                    BenchApi api = new BenchApi(service.baseUrl());
-                    FreshToken token;
-                    if (documentIds.isEmpty()) {
-                        token = new FreshToken(api, email, api.signup("retrieval benchmark", email));
-                        long chunks = upload(api, token, corpus, documentIds);
-                        report = new RetrievalReport(header(corpus, chunks, questions, options),
-                                setup(corpus, formats, chunks, questions, options));
-                    } else {
-                        token = new FreshToken(api, email, api.login(email));
+            for (Map<String, String> variant : options.variants()) {
+                Map<String, String> settings = new LinkedHashMap<>(options.settings());
+                settings.putAll(variant);
+                for (String mode : options.modes()) {
+                    String label = label(mode, variant);
+                    try (ServiceProcess service = start(label, mode, ollama, database, chromaUrl, settings)) {
+                        BenchApi api = new BenchApi(service.baseUrl());
+                        FreshToken token;
+                        if (documentIds.isEmpty()) {
+                            token = new FreshToken(api, email, api.signup("retrieval benchmark", email));
+                            chunks = upload(api, token, corpus, documentIds);
+                            if (options.reuse()) {
+                                new KeptIngestion(email, documentIds, chunks, corpus.stamp(),
+                                        KeptIngestion.ingestionSettings(options.settings())).write(keptDir.resolve("ingested.json"));
+                            }
+                        } else {
+                            token = new FreshToken(api, email, api.login(email));
+                        }
+                        if (report == null) {
+                            report = new RetrievalReport(header(corpus, chunks, questions, options),
+                                    setup(corpus, formats, chunks, questions, options));
+                        }
+                        long started = System.nanoTime();
+                        RetrievalEvaluator.Results results = new RetrievalEvaluator(api, token, documentIds).evaluate(questions);
+                        RetrievalMetrics metrics = RetrievalMetrics.of(label, results, formats::get);
+                        System.out.printf("%s: hit@1 %.3f, hit@4 %.3f, MRR@10 %.3f, off-topic refused %d/%d, in-corpus refused %d/%d"
+                                        + " (%.0f s)%n", label, metrics.hit1(), metrics.hit4(), metrics.mrr10(), metrics.offTopicRefused(),
+                                metrics.offTopic(), metrics.inCorpusRefused(), metrics.inCorpus(), (System.nanoTime() - started) / 1e9);
+                        report.add(metrics, results, dir);
                     }
-                    long started = System.nanoTime();
-                    RetrievalEvaluator.Results results = new RetrievalEvaluator(api, token, documentIds).evaluate(questions);
-                    RetrievalMetrics metrics = RetrievalMetrics.of(mode, results, formats::get);
-                    System.out.printf("%s: hit@1 %.3f, hit@4 %.3f, MRR@10 %.3f, off-topic refused %d/%d, in-corpus refused %d/%d"
-                                    + " (%.0f s)%n", mode, metrics.hit1(), metrics.hit4(), metrics.mrr10(), metrics.offTopicRefused(),
-                            metrics.offTopic(), metrics.inCorpusRefused(), metrics.inCorpus(), (System.nanoTime() - started) / 1e9);
-                    report.add(metrics, results, dir);
                 }
             }
         }
@@ -91,10 +134,30 @@ public final class RetrievalBenchmark {
                 questions.followUps().size(), RetrievalEvaluator.TOP_K, options.seed(), options.settings());
     }
 
-    private static ServiceProcess start(String mode, FakeOllama ollama, Options options) {
+    private static ServiceProcess start(String label, String mode, FakeOllama ollama, TestDatabase database, String chromaUrl,
+            Map<String, String> settings) {
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Ddocqa.retrieval.mode=" + mode));
-        options.settings().forEach((name, value) -> jvm.add("-D" + name + "=" + value));
-        return ServiceProcess.start("retrieval-service-" + mode, ollama.baseUrl(), jvm, Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB"));
+        settings.forEach((name, value) -> jvm.add("-D" + name + "=" + value));
+        return ServiceProcess.start("retrieval-service-" + RetrievalReport.fileName(label), database, chromaUrl, ollama.baseUrl(),
+                jvm, Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB"));
+    }
+
+    /** The mode, and the settings of its variant without their common prefix: "hybrid keyword-weight=2". */
+    private static String label(String mode, Map<String, String> variant) {
+        StringBuilder label = new StringBuilder(mode);
+        variant.forEach((name, value) -> label.append(' ').append(name.replaceFirst("^docqa\\.(retrieval\\.)?", "")).append('=').append(value));
+        return label.toString();
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Uploads every file of the corpus, one after another; answers the number of chunks. */
@@ -147,8 +210,13 @@ public final class RetrievalBenchmark {
         };
     }
 
-    record Options(List<String> modes, Map<String, String> settings, long seed, int questions, int followUps,
-            boolean listQuestions) {
+    /**
+     * {@code variants}: settings read at question time, each tried in every mode on the one ingestion (one empty
+     * variant when none is given). {@code reuse}: keep the ingested database and Chroma for the next run, and reuse
+     * the kept ones when the corpus and the ingestion's settings are the same.
+     */
+    record Options(List<String> modes, Map<String, String> settings, List<Map<String, String>> variants, long seed, int questions,
+            int followUps, boolean listQuestions, boolean reuse) {
 
         static Options parse(String[] args) {
             List<String> modes = List.of("hybrid", "vector", "keyword");
@@ -157,26 +225,46 @@ public final class RetrievalBenchmark {
             int questions = 250;
             int followUps = 40;
             boolean listQuestions = false;
+            boolean reuse = false;
+            List<Map<String, String>> variants = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--modes" -> modes = List.of(args[++i].split(","));
-                    case "--set" -> {
-                        String[] setting = args[++i].split("=", 2);
-                        if (setting.length != 2 || !setting[0].startsWith("docqa.")) {
-                            throw new IllegalArgumentException("--set takes docqa.name=value, not " + args[i]);
+                    case "--set" -> put(settings, args[++i]);
+                    case "--variant" -> {
+                        Map<String, String> variant = new LinkedHashMap<>();
+                        for (String setting : args[++i].split(",")) {
+                            put(variant, setting);
                         }
-                        settings.put(setting[0], setting[1]);
+                        variant.keySet().stream().filter(name -> !KeptIngestion.questionTime(name)).findFirst().ifPresent(name -> {
+                            throw new IllegalArgumentException("--variant takes settings read at question time (docqa.retrieval.*,"
+                                    + " docqa.chat.*), not " + name + ": use --set");
+                        });
+                        variants.add(variant);
                     }
+                    case "--reuse" -> reuse = true;
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--questions" -> questions = Integer.parseInt(args[++i]);
                     case "--follow-ups" -> followUps = Integer.parseInt(args[++i]);
                     case "--list-questions" -> listQuestions = true;
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --modes hybrid,vector,keyword, --set docqa.name=value (repeatable), --seed 14,"
-                            + " --questions 250, --follow-ups 40, --list-questions (print them and stop)");
+                            + " --questions 250, --follow-ups 40, --list-questions (print them and stop),"
+                            + " --variant docqa.name=value,docqa.other=value (repeatable), --reuse");
                 }
             }
-            return new Options(modes, settings, seed, questions, followUps, listQuestions);
+            if (variants.isEmpty()) {
+                variants.add(Map.of());
+            }
+            return new Options(modes, settings, variants, seed, questions, followUps, listQuestions, reuse);
+        }
+
+        private static void put(Map<String, String> settings, String given) {
+            String[] setting = given.split("=", 2);
+            if (setting.length != 2 || !setting[0].startsWith("docqa.")) {
+                throw new IllegalArgumentException("--set and --variant take docqa.name=value, not " + given);
+            }
+            settings.put(setting[0], setting[1]);
         }
     }
 }

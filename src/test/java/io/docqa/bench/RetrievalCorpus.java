@@ -41,6 +41,15 @@ record RetrievalCorpus(List<Page> pages, Path index) {
         }
     }
 
+    /** What the corpus was made by: the checksum of its script, which {@code .ci/retrieval-corpus.sh} keeps beside it. */
+    String stamp() {
+        try {
+            return Files.readString(index.resolveSibling(".stamp")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     long bytes() {
         return pages.stream().mapToLong(page -> {
             try {

@@ -33,7 +33,12 @@ final class RetrievalReport {
 
     void add(RetrievalMetrics metrics, RetrievalEvaluator.Results results, Path dir) {
         modes.add(metrics);
-        write(dir.resolve("retrieval-" + metrics.mode() + "-questions.json"), results);
+        write(dir.resolve("retrieval-" + fileName(metrics.mode()) + "-questions.json"), results);
+    }
+
+    /** A label ("hybrid keyword-weight=2") as part of a file name. */
+    static String fileName(String label) {
+        return label.replaceAll("[^A-Za-z0-9.=-]+", "_");
     }
 
     void print() {

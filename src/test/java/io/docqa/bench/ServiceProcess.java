@@ -54,7 +54,17 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(String name, List<String> wrapper, String ollamaUrl, List<String> jvmOptions,
             Map<String, String> settings, String probe) {
-        TestDatabase database = TestDatabase.get();
+        return start(name, wrapper, TestDatabase.get(), ChromaServer.get().url(), ollamaUrl, jvmOptions, settings, probe);
+    }
+
+    /** On the given database and Chroma (say, ones kept between runs) instead of this JVM's fresh ones. */
+    static ServiceProcess start(String name, TestDatabase database, String chromaUrl, String ollamaUrl, List<String> jvmOptions,
+            Map<String, String> settings) {
+        return start(name, List.of(), database, chromaUrl, ollamaUrl, jvmOptions, settings, "readiness");
+    }
+
+    private static ServiceProcess start(String name, List<String> wrapper, TestDatabase database, String chromaUrl,
+            String ollamaUrl, List<String> jvmOptions, Map<String, String> settings, String probe) {
         int port = freePort();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVER_PORT", Integer.toString(port));
@@ -64,7 +74,7 @@ final class ServiceProcess implements AutoCloseable {
         env.put("SPRING_FLYWAY_URL", database.jdbcUrl());
         env.put("SPRING_FLYWAY_USER", database.user());
         env.put("SPRING_FLYWAY_PASSWORD", database.password());
-        env.put("DOCQA_CHROMA_URL", ChromaServer.get().url());
+        env.put("DOCQA_CHROMA_URL", chromaUrl);
         env.put("DOCQA_OLLAMA_BASE_URL", ollamaUrl);
         env.put("DOCQA_METRICS_SCRAPE_TOKEN", SCRAPE_TOKEN);
         env.put("SPRING_PROFILES_ACTIVE", "dev"); // the development key-encryption key

@@ -38,7 +38,13 @@ final class SseQuestions implements AutoCloseable {
     }
 
     Mono<Outcome> ask(String token, String question) {
+        return ask(token, question, () -> { });
+    }
+
+    /** The same; {@code answering} runs once, when the first token arrives or else when the exchange ends. */
+    Mono<Outcome> ask(String token, String question, Runnable answering) {
         String body = json.writeValueAsString(Map.of("question", question, "min_score", 0));
+        Runnable once = new Once(answering);
         return Mono.defer(() -> {
             long started = System.nanoTime();
             return client.headers(headers -> headers
@@ -53,12 +59,30 @@ final class SseQuestions implements AutoCloseable {
                             return content.aggregate().asString().defaultIfEmpty("")
                                     .map(text -> new Outcome(0, 0, false, response.status().code() + " " + text));
                         }
-                        Reading reading = new Reading(started);
+                        Reading reading = new Reading(started, once);
                         return content.asString().doOnNext(reading::add).then(Mono.fromSupplier(reading::outcome));
                     })
                     .next()
-                    .onErrorResume(error -> Mono.just(new Outcome(0, 0, false, error.toString())));
+                    .onErrorResume(error -> Mono.just(new Outcome(0, 0, false, error.toString())))
+                    .doFinally(signal -> once.run());
         });
+    }
+
+    private static final class Once implements Runnable {
+
+        private final java.util.concurrent.atomic.AtomicReference<Runnable> action;
+
+        Once(Runnable action) {
+            this.action = new java.util.concurrent.atomic.AtomicReference<>(action);
+        }
+
+        @Override
+        public void run() {
+            Runnable pending = action.getAndSet(null);
+            if (pending != null) {
+                pending.run();
+            }
+        }
     }
 
     @Override
@@ -77,14 +101,16 @@ final class SseQuestions implements AutoCloseable {
         private static final int ERROR_TEXT = 300;
 
         private final long started;
+        private final Runnable answering;
         private String tail = "";
         private StringBuilder error;
         private long sources;
         private long firstToken;
         private boolean done;
 
-        Reading(long started) {
+        Reading(long started, Runnable answering) {
             this.started = started;
+            this.answering = answering;
         }
 
         void add(String part) {
@@ -94,6 +120,7 @@ final class SseQuestions implements AutoCloseable {
             }
             if (firstToken == 0 && text.contains("event:token")) {
                 firstToken = System.nanoTime() - started;
+                answering.run();
             }
             done |= text.contains("event:done");
             if (error != null) {

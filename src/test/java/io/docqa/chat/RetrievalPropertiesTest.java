@@ -26,7 +26,9 @@ class RetrievalPropertiesTest {
 
         assertThat(properties.mode()).isEqualTo(RetrievalProperties.Mode.HYBRID);
         assertThat(properties.candidates()).isEqualTo(20);
-        assertThat(properties.rrfK()).isEqualTo(60);
+        assertThat(properties.rrfK()).isEqualTo(1);
+        assertThat(properties.vectorWeight()).isEqualTo(1.0);
+        assertThat(properties.keywordWeight()).isEqualTo(1.25);
         assertThat(properties.relevance().enabled()).isTrue();
     }
 

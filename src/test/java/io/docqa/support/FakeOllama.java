@@ -27,6 +27,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -45,6 +46,8 @@ public final class FakeOllama implements AutoCloseable {
     private final Set<Answer> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger generation = new AtomicInteger();
     private final ClientDisconnects disconnects = new ClientDisconnects();
+    // event loops of its own: the clients of a benchmark or the service under test in this JVM do not delay the model
+    private final LoopResources loops = LoopResources.create("fake-ollama", 2, true);
     private volatile boolean closing;
     private DisposableServer server;
 
@@ -52,6 +55,7 @@ public final class FakeOllama implements AutoCloseable {
     public static FakeOllama start() {
         FakeOllama fake = new FakeOllama();
         fake.server = HttpServer.create()
+                .runOn(fake.loops)
                 .host("127.0.0.1")
                 .port(0)
                 .route(routes -> routes
@@ -173,6 +177,7 @@ public final class FakeOllama implements AutoCloseable {
             answer.connection.dispose();
         }
         server.disposeNow(Duration.ofSeconds(5));
+        loops.dispose();
     }
 
     private Mono<Void> chat(HttpServerRequest request, HttpServerResponse response) {

@@ -37,6 +37,30 @@ public final class TestDatabase {
         return instance;
     }
 
+    /**
+     * The database {@code name} on the server named by {@code DOCQA_TEST_POSTGRES} (created when missing, never dropped):
+     * for a benchmark that keeps what it ingested between runs. {@code fresh}: dropped and created again first.
+     */
+    public static TestDatabase kept(String name, boolean fresh) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("Not a plain database name: " + name);
+        }
+        String host = orDefault(setting("DOCQA_TEST_POSTGRES"), "127.0.0.1:5432");
+        String user = orDefault(setting("DOCQA_TEST_POSTGRES_USER"), "postgres");
+        String password = orDefault(setting("DOCQA_TEST_POSTGRES_PASSWORD"), "");
+        if (fresh) {
+            execute(host, user, password, "drop database if exists " + name + " with (force)");
+        }
+        try {
+            execute(host, user, password, "create database " + name);
+        } catch (IllegalStateException e) {
+            if (fresh) {
+                throw e;
+            } // else it exists: kept from an earlier run
+        }
+        return new TestDatabase(host, name, user, password);
+    }
+
     private static TestDatabase start() {
         String configured = setting("DOCQA_TEST_POSTGRES");
         if (configured == null && dockerAvailable()) {
