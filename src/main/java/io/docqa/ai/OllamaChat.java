@@ -61,6 +61,11 @@ public class OllamaChat implements AutoCloseable {
         return properties.temperature();
     }
 
+    /** The most tokens one answer can generate ({@code num_predict}). */
+    public int maxOutputTokens() {
+        return properties.maxOutputTokens();
+    }
+
     /** Whether the service needs the model; when it does not, callers answer without it while it is unreachable. */
     public boolean required() {
         return properties.required();

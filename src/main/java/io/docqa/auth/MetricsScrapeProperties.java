@@ -1,9 +1,7 @@
 package io.docqa.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.docqa.web.TokenGuardedPaths;
 
 /**
  * {@code /actuator/prometheus} answers only a bearer {@code scrapeToken}; without one configured, nobody scrapes it
@@ -13,8 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 record MetricsScrapeProperties(String scrapeToken) {
 
     boolean accepts(String presented) {
-        return scrapeToken != null && !scrapeToken.isBlank() && presented != null
-                && MessageDigest.isEqual(scrapeToken.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+        return TokenGuardedPaths.matches(scrapeToken, presented);
     }
 
     @Override

@@ -11,7 +11,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
@@ -19,11 +18,11 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.ServerWebExchange;
 import io.docqa.web.ApiException;
 import io.docqa.web.ProblemWriter;
+import io.docqa.web.TokenGuardedPaths;
 import reactor.core.publisher.Mono;
 
 /** Stateless bearer security; role rules by path, finer rules (who may grant which role) in the services. */
@@ -34,21 +33,11 @@ class SecurityConfig {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityWebFilterChain metricsFilterChain(ServerHttpSecurity http, MetricsScrapeProperties scrape, ProblemWriter problems) {
-        return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/actuator/prometheus"))
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .authorizeExchange(exchanges -> exchanges.anyExchange().access((authentication, context) ->
-                        Mono.just(new AuthorizationDecision(scrape.accepts(bearer(context.getExchange()))))))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint((exchange, error) -> {
-                    exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
-                    return problems.write(exchange, new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
-                            "Metrics need the scrape token (docqa.metrics.scrape-token)"));
-                }))
-                .build();
+        return TokenGuardedPaths.chain(http, "/actuator/prometheus", scrape::accepts, (exchange, error) -> {
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
+            return problems.write(exchange, new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
+                    "Metrics need the scrape token (docqa.metrics.scrape-token)"));
+        });
     }
 
     /**
@@ -64,11 +53,6 @@ class SecurityConfig {
             http.addFilterAt(new ProblemCorsFilter(source, problems), SecurityWebFiltersOrder.CORS);
         }
         return http;
-    }
-
-    private static String bearer(ServerWebExchange exchange) {
-        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
     @Bean

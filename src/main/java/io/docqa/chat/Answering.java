@@ -12,6 +12,7 @@ import io.docqa.ai.ChatChunk;
 import io.docqa.ai.ChatTurn;
 import io.docqa.ai.LlmException;
 import io.docqa.ai.OllamaChat;
+import io.docqa.limits.AnswerQuotas;
 import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Flux;
@@ -36,10 +37,14 @@ class Answering {
     private final ClusterGenerationCap clusterCap;
     private final PromptBuilder prompts;
     private final OllamaChat model;
+    private final AnswerQuotas quotas;
+    private final AnswerMetering metering;
     private final AnswerSettings settings;
 
     Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, ClusterGenerationCap clusterCap,
-            PromptBuilder prompts, OllamaChat model, AnswerSettings settings) {
+            PromptBuilder prompts, OllamaChat model, AnswerQuotas quotas, AnswerMetering metering, AnswerSettings settings) {
+        this.quotas = quotas;
+        this.metering = metering;
         this.settings = settings;
         this.conversations = conversations;
         this.retrieval = retrieval;
@@ -51,7 +56,7 @@ class Answering {
 
     /**
      * Everything that can be refused is checked before the first event: unknown conversation or documents (404), an embedding model that cannot be loaded (503),
-     * a full queue (429). The returned stream then never fails; an error arrives as its last element instead.
+     * a used-up quota of the tenant (429, see {@link AnswerQuotas}), a full queue (429). Each answer is metered ({@link AnswerMetering}). The returned stream then never fails; an error arrives as its last element instead.
      */
     Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question) {
         return answer(caller, question, List.of());
@@ -77,8 +82,11 @@ class Answering {
         return conversation.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
                         .then(retrieval.checkEmbedder()).thenReturn(existing))
-                .flatMap(existing -> gate.reserve(caller.tenantId(), caller.actorId())
-                        .map(reservation -> stream(caller, question, existing.orElse(null), earlier, reservation, tenant)));
+                .flatMap(existing -> quotas.admit(caller.tenantId(), model.maxOutputTokens())
+                        .flatMap(ticket -> gate.reserve(caller.tenantId(), caller.actorId())
+                                .onErrorResume(refused -> ticket.refund().then(Mono.error(refused)))
+                                .map(reservation -> metering.meter(caller, ticket,
+                                        stream(caller, question, existing.orElse(null), earlier, reservation, tenant)))));
     }
 
     /**

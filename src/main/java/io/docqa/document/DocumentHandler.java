@@ -55,8 +55,8 @@ class DocumentHandler {
         boolean stream = request.headers().accept().stream().anyMatch(MediaType.TEXT_EVENT_STREAM::equalsTypeAndSubtype);
         return Caller.of(request).flatMap(caller -> {
             Flux<IngestionEvent> events = shutdown.endedAtShutdown(ingestion.embedderReady()
-                    .thenMany(MultipartUpload.eachFile(request, limits,
-                            file -> ingestion.ingest(caller.tenantId(), file).concatMap(event -> audited(caller, event)))));
+                    .then(ingestion.withinQuota(caller.tenantId(), request.headers().contentLength().orElse(-1)))
+                    .thenMany(MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller, file).concatMap(event -> audited(caller, event)))));
             if (stream) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(asServerSentEvents(request, events), ServerSentEvent.class);

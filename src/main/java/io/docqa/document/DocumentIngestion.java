@@ -1,5 +1,6 @@
 package io.docqa.document;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,10 @@ import org.springframework.stereotype.Service;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorChunk;
+import io.docqa.limits.Quota;
+import io.docqa.limits.QuotaLimits;
+import io.docqa.limits.UsageLedger;
+import io.docqa.tenant.Caller;
 import io.docqa.tenant.TenantId;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Flux;
@@ -38,9 +43,13 @@ class DocumentIngestion {
     private final UploadProperties limits;
     private final DocumentProperties properties;
     private final ChunkingProperties chunking;
+    private final StorageQuota quota;
+    private final UsageLedger ledger;
 
     DocumentIngestion(Documents documents, IngestionLeases leases, Embedder embedder, TenantVectorIndex index, DocumentReader reader,
-            UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking) {
+            UploadProperties limits, DocumentProperties properties, ChunkingProperties chunking, StorageQuota quota, UsageLedger ledger) {
+        this.quota = quota;
+        this.ledger = ledger;
         this.chunking = chunking;
         this.documents = documents;
         this.leases = leases;
@@ -57,15 +66,33 @@ class DocumentIngestion {
     }
 
     /**
+     * Refuses an upload before any byte is read while a storage quota is used up, or when its declared length is beyond
+     * the bytes left (the framing of one part aside).
+     */
+    Mono<Void> withinQuota(TenantId tenant, long declaredLength) {
+        return quota.admitUpload(tenant, declaredLength, limits.maxPartHeaders().toBytes());
+    }
+
+    /**
      * Ingests one file of an upload. The work runs apart from the request: a client that goes away before every byte
      * of the file has arrived stops it (the document ends {@code failed}); once every byte is here, the file is indexed
      * to its end whether or not the client still listens.
      */
-    Flux<IngestionEvent> ingest(TenantId tenant, UploadedFile file) {
-        return Detachable.run(allBytesArrived -> ingestFile(tenant, file, allBytesArrived));
+    Flux<IngestionEvent> ingest(Caller uploader, UploadedFile file) {
+        return Detachable.run(allBytesArrived -> quota.limits(uploader.tenantId())
+                .flatMapMany(quotas -> ingestFile(new Upload(uploader, quotas), file, allBytesArrived)));
     }
 
-    private Flux<IngestionEvent> ingestFile(TenantId tenant, UploadedFile file, Runnable allBytesArrived) {
+    /** Who uploads, and the quotas of the tenant when the file began. */
+    private record Upload(Caller uploader, QuotaLimits.Limits quotas) {
+
+        TenantId tenant() {
+            return uploader.tenantId();
+        }
+    }
+
+    private Flux<IngestionEvent> ingestFile(Upload upload, UploadedFile file, Runnable allBytesArrived) {
+        TenantId tenant = upload.tenant();
         ByteStreamMeter meter = new ByteStreamMeter(limits.maxFileSize().toBytes());
         AtomicLong seen = new AtomicLong();
         return meter.meter(file.content().doOnComplete(allBytesArrived))
@@ -81,8 +108,8 @@ class DocumentIngestion {
                     }
                     DocumentKind kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
                     Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
-                    return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType()),
-                            lease -> indexed(lease, kind, bytes, meter),
+                    return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType(), upload.quotas().of(Quota.DOCUMENTS)),
+                            lease -> indexed(upload, lease, kind, bytes, meter),
                             lease -> Mono.fromRunnable(() -> leases.release(lease)),
                             (lease, error) -> abandon(lease, error),
                             lease -> abandon(lease, null));
@@ -90,17 +117,24 @@ class DocumentIngestion {
                 .onErrorMap(DocumentErrors::toProblem);
     }
 
-    private Flux<IngestionEvent> indexed(IngestionLease lease, DocumentKind kind, Flux<DataBuffer> bytes, ByteStreamMeter meter) {
+    private Flux<IngestionEvent> indexed(Upload upload, IngestionLease lease, DocumentKind kind, Flux<DataBuffer> bytes,
+            ByteStreamMeter meter) {
         TenantId tenant = lease.tenant();
         Document document = lease.document();
         AtomicLong embedded = new AtomicLong();
+        AtomicLong chunksReserved = new AtomicLong();
+        AtomicLong embedNanos = new AtomicLong();
+        long maxChunks = upload.quotas().of(Quota.CHUNKS);
         Mono<Void> notADuplicate = Mono.defer(() -> documents.findReadyBySha(tenant, meter.sha256())
                 .flatMap(existing -> Mono.error(new AlreadyIndexed(existing))));
-        Flux<IngestionEvent> progress = reader.read(kind, lease.whileHeld(bytes), notADuplicate)
+        Flux<DataBuffer> reserved = quota.reservingBytes(lease, leases.instance(), upload.quotas().of(Quota.BYTES), bytes);
+        Flux<IngestionEvent> progress = reader.read(kind, lease.whileHeld(reserved), notADuplicate)
                 .doOnNext(piece -> lease.progressed())
                 .transform(text -> TextChunker.chunk(text, chunking))
                 .buffer(properties.embedBatchSize())
-                .flatMapSequential(batch -> embedder.embedAll(batch.stream().map(chunking::embedded).toList())
+                .concatMap(batch -> quota.reserveChunks(lease, leases.instance(), chunksReserved.addAndGet(batch.size()), maxChunks)
+                        .thenReturn(batch), 0)
+                .flatMapSequential(batch -> timed(embedNanos, embedder.embedAll(batch.stream().map(chunking::embedded).toList()))
                         .doOnNext(vectors -> lease.progressed())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> lease.check()
@@ -110,12 +144,32 @@ class DocumentIngestion {
                                 document.filename(), meter.bytesRead(), embedded.addAndGet(batch.size()))) : leases.noLongerHeld(lease)));
         return progress
                 .concatWith(Flux.defer(() -> complete(lease, meter, embedded.get())))
+                .concatMap(event -> event instanceof IngestionEvent.Finished finished && finished.document().id().equals(document.id())
+                        && finished.document().status() == Document.Status.READY
+                        ? metered(upload, finished.document(), Duration.ofNanos(embedNanos.get())).thenReturn(event)
+                        : Mono.just(event))
                 .onErrorResume(UnreadableContentException.class, error -> documents
                         .fail(tenant, document.id(), leases.instance(), error.getMessage())
                         .switchIfEmpty(leases.noLongerHeld(lease))
                         .map(DocumentIngestion::finished))
                 .onErrorResume(AlreadyIndexed.class, duplicate -> documents.deleteIngesting(tenant, document.id(), leases.instance())
                         .thenReturn(finished(duplicate.document())));
+    }
+
+    private static <T> Mono<T> timed(AtomicLong nanos, Mono<T> work) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return work.doOnSuccess(done -> nanos.addAndGet(System.nanoTime() - start));
+        });
+    }
+
+    /** The usage record of a document this upload made ready; a failure to record it is logged, not the upload's. */
+    private Mono<Void> metered(Upload upload, Document ready, Duration embedTime) {
+        return ledger.ingested(upload.uploader(), new UsageLedger.Ingestion(ready.id(), ready.sizeBytes(), ready.chunkCount(), embedTime))
+                .onErrorResume(error -> {
+                    log.warn("Could not record the usage of document {}: {}", ready.id(), error.toString());
+                    return Mono.empty();
+                });
     }
 
     /** The bytes are already a ready document of the tenant: found before anything was embedded. */

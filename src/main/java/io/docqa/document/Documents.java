@@ -94,9 +94,14 @@ class Documents implements TenantUsage {
                 .map(row -> true).one().defaultIfEmpty(false);
     }
 
-    /** PostgreSQL's statistics of the chunk rows (keyword search reads how common each word is from them). */
+    /**
+     * PostgreSQL's statistics of the chunk rows (keyword search reads how common each word is from them), and the
+     * pending list of the keyword index merged into the index: every keyword search reads that list whole, up to 4 MB
+     * after a large document until autovacuum's next round (a GIN scan of 4.9 ms instead of 0.9 ms over 10,000 chunks).
+     */
     Mono<Void> refreshWordStatistics() {
-        return db.sql("analyze document_chunks").then();
+        return db.sql("analyze document_chunks").then()
+                .then(db.sql("select gin_clean_pending_list('document_chunks_search_idx'::regclass)").then());
     }
 
     /**

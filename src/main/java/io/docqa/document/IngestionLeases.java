@@ -33,13 +33,15 @@ public class IngestionLeases implements SmartLifecycle {
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private final Documents documents;
+    private final StorageQuota quota;
     private final Duration lease;
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<UUID, IngestionLease> held = new ConcurrentHashMap<>();
     private volatile Disposable heartbeat;
 
-    IngestionLeases(Documents documents, DocumentProperties properties) {
+    IngestionLeases(Documents documents, StorageQuota quota, DocumentProperties properties) {
         this.documents = documents;
+        this.quota = quota;
         this.lease = properties.ingestionLease();
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("docqa.documents.ingestion-lease must be at least 1s, not " + lease);
@@ -54,11 +56,14 @@ public class IngestionLeases implements SmartLifecycle {
         return lease;
     }
 
-    /** Starts an ingesting document owned by this instance, its lease running from now. */
-    Mono<IngestionLease> start(TenantId tenant, String filename, String contentType) {
+    /**
+     * Starts an ingesting document owned by this instance, its lease running from now; refused with {@code quota_exceeded}
+     * when the tenant has {@code maxDocuments} already ({@code -1}: no limit).
+     */
+    Mono<IngestionLease> start(TenantId tenant, String filename, String contentType, long maxDocuments) {
         return Mono.defer(() -> {
             long from = System.nanoTime();
-            return documents.start(tenant, filename, contentType, instance, lease)
+            return quota.startDocument(tenant, maxDocuments, documents.start(tenant, filename, contentType, instance, lease))
                     .map(document -> {
                         IngestionLease taken = new IngestionLease(tenant, document, from + lease.toNanos());
                         held.put(document.id(), taken);

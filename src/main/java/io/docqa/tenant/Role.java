@@ -11,9 +11,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum Role {
 
     OWNER("tenant:delete"),
-    ADMIN("users:manage", "api_keys:manage", "audit:read", "conversations:read_all", "model:configure"),
+    ADMIN("users:manage", "api_keys:manage", Role.USAGE_READ, "audit:read", "conversations:read_all", "model:configure"),
     MEMBER("documents:write"),
     VIEWER("documents:read", "chat");
+
+    /** Reading the tenant's usage ({@code GET /api/v1/usage}). */
+    public static final String USAGE_READ = "usage:read";
 
     private final List<String> ownPermissions;
 

@@ -1,6 +1,7 @@
 package io.docqa.tenant;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -15,20 +16,22 @@ class TenantHandler {
     private final Tenants tenants;
     private final TenantDeletion deletion;
     private final ObjectProvider<TenantUsage> usage;
+    private final ObjectProvider<TenantQuotas> quotas;
 
-    TenantHandler(Tenants tenants, TenantDeletion deletion, ObjectProvider<TenantUsage> usage) {
+    TenantHandler(Tenants tenants, TenantDeletion deletion, ObjectProvider<TenantUsage> usage, ObjectProvider<TenantQuotas> quotas) {
         this.tenants = tenants;
         this.deletion = deletion;
         this.usage = usage;
+        this.quotas = quotas;
     }
 
     Mono<ServerResponse> get(ServerRequest request) {
         return Caller.of(request)
                 .flatMap(caller -> tenants.find(caller.tenantId())
                         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Tenant")))
-                        .zipWith(usageOf(caller.tenantId())))
-                .map(both -> new TenantView(both.getT1().id().value().toString(), both.getT1().name(),
-                        both.getT1().createdAt(), both.getT2()))
+                        .zipWith(usageOf(caller.tenantId())).zipWith(quotasOf(caller.tenantId())))
+                .map(all -> new TenantView(all.getT1().getT1().id().value().toString(), all.getT1().getT1().name(),
+                        all.getT1().getT1().createdAt(), all.getT1().getT2(), all.getT2()))
                 .flatMap(view -> ServerResponse.ok().bodyValue(view));
     }
 
@@ -41,6 +44,11 @@ class TenantHandler {
         return source == null ? Mono.just(TenantUsage.Usage.NONE) : source.of(tenant);
     }
 
-    record TenantView(String id, String name, Instant createdAt, TenantUsage.Usage usage) {
+    private Mono<Map<String, TenantQuotas.State>> quotasOf(TenantId tenant) {
+        TenantQuotas source = quotas.getIfAvailable();
+        return source == null ? Mono.just(Map.of()) : source.of(tenant);
+    }
+
+    record TenantView(String id, String name, Instant createdAt, TenantUsage.Usage usage, Map<String, TenantQuotas.State> quotas) {
     }
 }

@@ -1,7 +1,9 @@
 package io.docqa.web;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 
@@ -15,17 +17,31 @@ public class ApiException extends RuntimeException {
     private final String code;
     private final List<FieldError> errors;
     private final Duration retryAfter;
+    private final Map<String, Object> properties;
 
     public ApiException(HttpStatus status, String code, String detail) {
         this(status, code, detail, List.of(), null);
     }
 
     private ApiException(HttpStatus status, String code, String detail, List<FieldError> errors, Duration retryAfter) {
+        this(status, code, detail, errors, retryAfter, Map.of());
+    }
+
+    private ApiException(HttpStatus status, String code, String detail, List<FieldError> errors, Duration retryAfter,
+            Map<String, Object> properties) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.errors = List.copyOf(errors);
         this.retryAfter = retryAfter;
+        this.properties = properties;
+    }
+
+    /** The same problem with one more member of its body (an RFC 9457 extension member; null values are written). */
+    public ApiException with(String name, Object value) {
+        Map<String, Object> more = new LinkedHashMap<>(properties);
+        more.put(name, value);
+        return new ApiException(status, code, getMessage(), errors, retryAfter, java.util.Collections.unmodifiableMap(more));
     }
 
     public static ApiException notFound(String what) {
@@ -71,6 +87,11 @@ public class ApiException extends RuntimeException {
     /** Seconds for a {@code Retry-After} header, or null. */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** Extension members of the problem body, in order. */
+    public Map<String, Object> properties() {
+        return properties;
     }
 
     public record FieldError(String field, String message) {

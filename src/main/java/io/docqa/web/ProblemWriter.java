@@ -50,6 +50,7 @@ public class ProblemWriter {
         if (problem.retryAfter() != null) {
             body.put("retry_after", retryAfterSeconds(problem));
         }
+        problem.properties().forEach(body::putIfAbsent);
         return body;
     }
 

@@ -16,6 +16,8 @@ import org.springframework.web.reactive.function.BodyInserters;
 import io.docqa.support.Api.Account;
 import io.docqa.support.IntegrationTest;
 import io.docqa.support.LogLines;
+import io.docqa.support.Operator;
+import io.docqa.support.ServiceProperties;
 import io.docqa.support.Uploads;
 import tools.jackson.databind.JsonNode;
 
@@ -30,7 +32,7 @@ class SecretsStayOutOfLogsTest extends IntegrationTest {
 
     @Test
     void noSecretTheClientsSentOrReceivedIsLogged(CapturedOutput output) {
-        List<String> secrets = new ArrayList<>(List.of(Account.PASSWORD, WRONG_PASSWORD, SCRAPE_TOKEN));
+        List<String> secrets = new ArrayList<>(List.of(Account.PASSWORD, WRONG_PASSWORD, SCRAPE_TOKEN, ServiceProperties.OPERATOR_TOKEN));
         try (var debug = LogLines.debug("org.springframework.security", "org.springframework.web", "org.springframework.http",
                 "io.docqa", "io.r2dbc.postgresql.QUERY", "io.r2dbc.postgresql.PARAM", "reactor.netty.http")) {
             Account owner = api.signup("Secrets");
@@ -52,6 +54,7 @@ class SecretsStayOutOfLogsTest extends IntegrationTest {
             post("/api/v1/chat", Map.of("question", "When is the pond cleaned?"), "Bearer " + key, 200);
             http.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + SCRAPE_TOKEN)
                     .exchange().expectStatus().isOk();
+            new Operator(http).setQuota(owner.tenantId(), "daily_questions", 1000);
             post("/api/v1/auth/logout", Map.of("refresh_token", refreshed.get("refresh_token").asString()), null, 204);
         }
 

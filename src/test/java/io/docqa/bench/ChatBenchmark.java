@@ -35,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * {@code --asking N} at most N of them wait for their first token at a time (each first token lets the next ask): the
  * streams pile up without one burst of questions waiting for retrieval and for PostgreSQL's connection pool.</li>
  * </ol>
- * The service runs in its own JVM with {@code -Xmx512m}.
+ * The service runs in its own JVM with {@code -Xmx512m}. With {@code --compare-modes vector,keyword} and/or
+ * {@code --compare-jar PATH} (another build), step 1 also starts an instance for each on the same database and Chroma,
+ * and asks each question of every instance in turn: the difference between retrieval modes, or builds, within one run.
  */
 public final class ChatBenchmark {
 
@@ -48,29 +50,36 @@ public final class ChatBenchmark {
         Path small = Corpus.write(dir.resolve("small.txt"), 6_000, 5);
         Random random = new Random(1);
 
+        List<String> jvmOptions = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+        Map<String, String> settings = Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
+                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
+                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
+                // a stream per tenant or several: the burst measures capacity, not each tenant's share
+                "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(options.streams() * 2),
+                "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(options.streams() * 2),
+                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s");
         try (FakeOllama ollama = FakeOllama.start();
-                ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(),
-                        List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"),
-                        Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
-                                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
-                                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
-                                // a stream per tenant or several: the burst measures capacity, not each tenant's share
-                                "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(options.streams() * 2),
-                                "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(options.streams() * 2),
-                                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s"));
+                ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(), jvmOptions, settings);
                 MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
-                SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100)) {
+                SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100);
+                ComparedInstances compared = new ComparedInstances("measured", questions)) {
             BenchApi api = new BenchApi(service.baseUrl());
             fastModel(ollama);
 
-            String bigTenant = api.signup("tenant 0");
+            String email = "tenant0-" + java.util.UUID.randomUUID() + "@bench.example";
+            String bigTenant = api.signup("tenant 0", email);
             long started = System.nanoTime();
             JsonNode document = api.upload(bigTenant, big);
             System.out.printf("tenant 0: %d chunks ingested in %.0f s%n", document.get("chunk_count").asLong(),
                     (System.nanoTime() - started) / 1e9);
 
-            sequential(questions, List.of(bigTenant), options.warmUp(), random);
-            Percentiles oneTenant = sequential(questions, List.of(bigTenant), options.questions(), random);
+            Percentiles oneTenant;
+            if (options.compareModes().isEmpty() && options.compareJar() == null) {
+                sequential(questions, List.of(bigTenant), options.warmUp(), random);
+                oneTenant = sequential(questions, List.of(bigTenant), options.questions(), random);
+            } else {
+                oneTenant = compare(compared, options, ollama.baseUrl(), jvmOptions, settings, new FreshToken(api, email, api.login(email)), random);
+            }
             System.out.println("1 tenant:     added " + oneTenant);
 
             List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(bigTenant)));
@@ -131,6 +140,28 @@ public final class ChatBenchmark {
                     metrics.peakHeapBytes() / 1e6, metrics.peakThreads(), threadsBefore, service.peakResidentBytes() / 1e6);
         }
         System.exit(0);
+    }
+
+    /**
+     * The one-tenant questions asked of the measured service and of an instance for each {@code --compare-modes} mode
+     * and for {@code --compare-jar}, in turn; the measured service's added times to first token.
+     */
+    private static Percentiles compare(ComparedInstances compared, Options options, String ollamaUrl, List<String> jvmOptions,
+            Map<String, String> settings, FreshToken tenant, Random random) {
+        for (String mode : options.compareModes()) {
+            Map<String, String> withMode = new java.util.HashMap<>(settings);
+            withMode.put("DOCQA_RETRIEVAL_MODE", mode);
+            compared.start("mode=" + mode, null, ollamaUrl, jvmOptions, withMode);
+        }
+        if (options.compareJar() != null) {
+            compared.start("jar=" + options.compareJar().getFileName(), options.compareJar(), ollamaUrl, jvmOptions, settings);
+        }
+        Duration modelDelay = Duration.ofMillis(MODEL_FIRST_TOKEN_MS);
+        compared.ask(tenant, options.warmUp(), random, modelDelay);
+        Map<String, ComparedInstances.Times> times = compared.ask(tenant, options.questions(), random, modelDelay);
+        System.out.println("== the same questions to " + compared.size() + " instances in turn (load " + ComparedInstances.loadAverage() + ")");
+        times.forEach((name, time) -> System.out.printf("  %-28s added %s%n  %-28s (to the sources event: %s)%n", name, time.added(), "", time.sources()));
+        return times.get("measured").added();
     }
 
     /** Questions one after another, to the tenants in turn; the added times to first token. */
@@ -200,7 +231,8 @@ public final class ChatBenchmark {
         ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).tokenDelay(Duration.ofMillis(options.tokenMs())).answer(tokens);
     }
 
-    record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs, int asking) {
+    record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs, int asking,
+            List<String> compareModes, Path compareJar) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -211,6 +243,8 @@ public final class ChatBenchmark {
             int answerTokens = 750;
             int tokenMs = 40;
             int asking = 0;
+            List<String> compareModes = List.of();
+            Path compareJar = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -221,11 +255,14 @@ public final class ChatBenchmark {
                     case "--answer-tokens" -> answerTokens = Integer.parseInt(args[++i]);
                     case "--token-ms" -> tokenMs = Integer.parseInt(args[++i]);
                     case "--asking" -> asking = Integer.parseInt(args[++i]);
+                    case "--compare-modes" -> compareModes = List.of(args[++i].split(","));
+                    case "--compare-jar" -> compareJar = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), --asking N (0: all at once)");
+                            + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), "
+                            + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none)");
                 }
             }
-            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking);
+            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking, compareModes, compareJar);
         }
     }
 }

@@ -54,16 +54,22 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(String name, List<String> wrapper, String ollamaUrl, List<String> jvmOptions,
             Map<String, String> settings, String probe) {
-        return start(name, wrapper, TestDatabase.get(), ChromaServer.get().url(), ollamaUrl, jvmOptions, settings, probe);
+        return start(name, jar(), wrapper, TestDatabase.get(), ChromaServer.get().url(), ollamaUrl, jvmOptions, settings, probe);
     }
 
     /** On the given database and Chroma (say, ones kept between runs) instead of this JVM's fresh ones. */
     static ServiceProcess start(String name, TestDatabase database, String chromaUrl, String ollamaUrl, List<String> jvmOptions,
             Map<String, String> settings) {
-        return start(name, List.of(), database, chromaUrl, ollamaUrl, jvmOptions, settings, "readiness");
+        return start(name, jar(), List.of(), database, chromaUrl, ollamaUrl, jvmOptions, settings, "readiness");
     }
 
-    private static ServiceProcess start(String name, List<String> wrapper, TestDatabase database, String chromaUrl,
+    /** Runs {@code jar} (another build of the service, say one from before a change) instead of the packaged one. */
+    static ServiceProcess start(String name, Path jar, List<String> wrapper, String ollamaUrl, List<String> jvmOptions,
+            Map<String, String> settings, String probe) {
+        return start(name, jar, wrapper, TestDatabase.get(), ChromaServer.get().url(), ollamaUrl, jvmOptions, settings, probe);
+    }
+
+    private static ServiceProcess start(String name, Path jar, List<String> wrapper, TestDatabase database, String chromaUrl,
             String ollamaUrl, List<String> jvmOptions, Map<String, String> settings, String probe) {
         int port = freePort();
         Map<String, String> env = new LinkedHashMap<>();
@@ -95,7 +101,7 @@ final class ServiceProcess implements AutoCloseable {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
         command.add("-jar");
-        command.add(jar().toString());
+        command.add(jar.toString());
         Path log = Path.of("target", "bench", name + ".log");
         try {
             Files.createDirectories(log.getParent());

@@ -74,4 +74,31 @@ class KeywordSearchTest extends IntegrationTest {
                     .verifyComplete();
         }
     }
+
+    @Test
+    void chunksRankByTheWeightOfTheWordsTheyHoldThenByCoverDensity() {
+        Account account = api.signup("Keywords ranking");
+        UUID one = api.uploadText(account, "one.txt", "The zorblat is kept in the cellar.");
+        UUID all = api.uploadText(account, "all.txt", "The zorblat, the quenvix and the plimbor are kept together.");
+        UUID two = api.uploadText(account, "two.txt", "A zorblat and a quenvix sit on the shelf.");
+        UUID twice = api.uploadText(account, "twice.txt", "A zorblat and a quenvix, then another zorblat and another quenvix.");
+        api.uploadText(account, "none.txt", "Nothing here names any of them.");
+        TenantId tenant = new TenantId(account.tenantId());
+        KeywordQuery question = KeywordQuery.of("Where are the zorblat, the quenvix and the plimbor?");
+
+        StepVerifier.create(keywords.search(tenant, question, Set.of(), 20))
+                .assertNext(hits -> {
+                    assertThat(hits).extracting(KeywordHit::documentId).containsExactly(all, twice, two, one);
+                    assertThat(hits).extracting(KeywordHit::matchedTerms).containsExactly(3, 2, 2, 1);
+                    assertThat(hits).extracting(KeywordHit::queryTerms).containsOnly(3);
+                    assertThat(hits.get(0).score()).isEqualTo(1.0);
+                })
+                .verifyComplete();
+        StepVerifier.create(keywords.search(tenant, question, Set.of(), 2))
+                .assertNext(hits -> assertThat(hits).extracting(KeywordHit::documentId).containsExactly(all, twice))
+                .verifyComplete();
+        StepVerifier.create(keywords.search(tenant, question, Set.of(one, two), 20))
+                .assertNext(hits -> assertThat(hits).extracting(KeywordHit::documentId).containsExactly(two, one))
+                .verifyComplete();
+    }
 }

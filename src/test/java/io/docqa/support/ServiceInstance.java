@@ -51,6 +51,8 @@ public final class ServiceInstance implements AutoCloseable {
 
     private static ServiceInstance run(Map<String, String> properties) {
         properties.put("server.port", "0");
+        // as the shared context logs: JSON lines, so that LogLines can tell the service's lines from the clients'
+        properties.putIfAbsent("logging.config", "classpath:logback-service.xml");
         // as command-line arguments: they win over application.yaml, as a test's properties do
         List<String> arguments = new ArrayList<>();
         properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));

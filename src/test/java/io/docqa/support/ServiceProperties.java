@@ -16,6 +16,9 @@ public final class ServiceProperties {
     /** The bearer token that {@code /actuator/prometheus} asks for in these tests. */
     public static final String SCRAPE_TOKEN = "test-scrape-token";
 
+    /** The operator's bearer token for {@code /operator/**} in these tests. */
+    public static final String OPERATOR_TOKEN = "test-operator-token";
+
     /** The one browser origin besides its own that the service under test lets call its API. */
     public static final String ALLOWED_ORIGIN = "https://app.example.test";
 
@@ -46,6 +49,7 @@ public final class ServiceProperties {
         registry.add("docqa.chat.keep-alive-interval", () -> "1s");
         registry.add("docqa.chat.allowed-models", () -> "llama3.2:3b,qwen2.5:7b"); // tenant settings choose among these
         registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
+        registry.add("docqa.operator.token", () -> OPERATOR_TOKEN);
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
         registry.add("docqa.auth.key-encryption.key", () -> KEY_ENCRYPTION_KEY);
         registry.add("docqa.shutdown.drain-period", () -> "0s");

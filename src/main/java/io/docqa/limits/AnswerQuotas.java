@@ -1,0 +1,75 @@
+package io.docqa.limits;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.springframework.stereotype.Component;
+import io.docqa.tenant.TenantId;
+import reactor.core.publisher.Mono;
+
+/**
+ * The quotas a question draws on, taken before the model is called: one of the day's questions, and the most the answer
+ * can generate ({@code reserve}, the model's output cap) from the month's completion tokens; what the answer did not
+ * use is given back when it ends. So a question is refused once fewer tokens than that are left, and the month's
+ * total never passes the limit, whichever instances answer.
+ */
+@Component
+public class AnswerQuotas {
+
+    private final QuotaLimits limits;
+    private final PeriodCounters counters;
+
+    AnswerQuotas(QuotaLimits limits, PeriodCounters counters) {
+        this.limits = limits;
+        this.counters = counters;
+    }
+
+    /** Takes a question and reserves {@code reserve} completion tokens, or fails with {@code 429 quota_exceeded}. */
+    public Mono<Ticket> admit(TenantId tenant, long reserve) {
+        Instant now = Instant.now();
+        Instant day = Quota.DAILY_QUESTIONS.periodStart(now);
+        Instant month = Quota.MONTHLY_COMPLETION_TOKENS.periodStart(now);
+        return limits.of(tenant).flatMap(set -> {
+            long questions = set.of(Quota.DAILY_QUESTIONS);
+            long tokens = set.of(Quota.MONTHLY_COMPLETION_TOKENS);
+            return counters.take(tenant, Quota.DAILY_QUESTIONS, day, 1, questions)
+                    .flatMap(taken -> taken ? Mono.empty() : Mono.error(limits.exceeded(Quota.DAILY_QUESTIONS, questions)))
+                    .then(counters.take(tenant, Quota.MONTHLY_COMPLETION_TOKENS, month, reserve, tokens))
+                    .flatMap(taken -> taken ? Mono.just(new Ticket(tenant, day, month, reserve))
+                            : counters.add(tenant, Quota.DAILY_QUESTIONS, day, -1)
+                                    .then(Mono.error(limits.exceeded(Quota.MONTHLY_COMPLETION_TOKENS, tokens))));
+        });
+    }
+
+    /** What one admitted question holds; settled or refunded once. */
+    public final class Ticket {
+
+        private final TenantId tenant;
+        private final Instant day;
+        private final Instant month;
+        private final long reserved;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Ticket(TenantId tenant, Instant day, Instant month, long reserved) {
+            this.tenant = tenant;
+            this.day = day;
+            this.month = month;
+            this.reserved = reserved;
+        }
+
+        /** The answer ended having generated {@code completionTokens}: the rest of the reservation goes back. */
+        public Mono<Void> settle(long completionTokens) {
+            return Mono.defer(() -> closed.compareAndSet(false, true)
+                    ? counters.add(tenant, Quota.MONTHLY_COMPLETION_TOKENS, month, completionTokens - reserved)
+                    : Mono.empty());
+        }
+
+        /** The question was refused after all (before any answer): the question and the reservation go back. */
+        public Mono<Void> refund() {
+            return Mono.defer(() -> closed.compareAndSet(false, true)
+                    ? counters.add(tenant, Quota.MONTHLY_COMPLETION_TOKENS, month, -reserved)
+                            .then(counters.add(tenant, Quota.DAILY_QUESTIONS, day, -1))
+                    : Mono.empty());
+        }
+    }
+}
