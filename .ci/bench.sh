@@ -2,7 +2,7 @@
 # Runs one benchmark of src/test/java/io/docqa/bench against the packaged service:
 #   bash .ci/bench.sh IngestionBenchmark [--corpus-mb 4 --files 4 --large-mb 20]
 #   bash .ci/bench.sh ChatBenchmark [--tenants 1000 --questions 500 --streams 1000]
-#   bash .ci/bench.sh FairShareBenchmark [--streams 200 --keys 4 --questions 20 --tokens 40 --token-ms 50]
+#   bash .ci/bench.sh FairShareBenchmark [--streams 200 --keys 4 --questions 20 --tokens 40 --token-ms 50 --without-shares true]
 #   bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5]   (a class of another package)
 #   bash .ci/bench.sh io.docqa.ai.ChromaIsolationBenchmark [--tenants 1000 --chunks 20 --levels collection,database,tenant]
 #   bash .ci/bench.sh RetrievalBenchmark [--modes hybrid,vector,keyword --set docqa.name=value ...]

@@ -18,8 +18,9 @@ import reactor.core.publisher.MonoSink;
 
 /**
  * Shares the model: at most {@code maxConcurrentGenerations} generations at once. Requests that find every slot taken
- * wait in their tenant's line, and a freed slot goes to the tenants in turn, so one tenant's burst cannot starve another
- * tenant's single question. Past {@code maxQueuedGenerations} waiting requests, new ones are refused with 429
+ * wait in their tenant's line. A freed slot goes, in the same step that frees it, to the waiting tenant with the fewest
+ * generations running (a tenant with none goes first), and among equals to the next in turn: a newcomer waits for the
+ * next slot that frees, however many slots and places in line another tenant holds. Past {@code maxQueuedGenerations} waiting requests, new ones are refused with 429
  * {@code queue_full}; past its tenant's or its caller's share ({@link GenerationShares}), with 429 {@code rate_limited},
  * so that one tenant cannot fill the queue either.
  */
@@ -36,6 +37,7 @@ class GenerationGate {
     private final FairShares shares;
     private final Map<TenantId, ArrayDeque<Reservation>> lines = new HashMap<>();
     private final ArrayDeque<TenantId> turns = new ArrayDeque<>();
+    private final Map<TenantId, Integer> running = new HashMap<>();
     private int inFlight;
     private int waiting;
 
@@ -112,8 +114,7 @@ class GenerationGate {
     /** Called with the lock held. Takes a slot or a place in line; false when the line is full. */
     private boolean enter(Reservation reservation) {
         if (waiting == 0 && inFlight < limit) {
-            inFlight++;
-            reservation.state = State.GRANTED;
+            grant(reservation);
             return true;
         }
         if (waiting >= maxWaiting) {
@@ -128,12 +129,13 @@ class GenerationGate {
         return true;
     }
 
-    /** Called with the lock held. Hands the freed slot to the next tenant in turn; returns the news to deliver. */
-    private List<Runnable> freeSlot() {
+    /** Called with the lock held. Hands the freed slot to the next tenant ({@link #nextTenant()}); returns the news to deliver. */
+    private List<Runnable> freeSlot(TenantId releasing) {
         inFlight--;
+        running.computeIfPresent(releasing, (tenant, count) -> count == 1 ? null : count - 1);
         List<Runnable> news = new ArrayList<>(1);
         while (inFlight < limit && !turns.isEmpty()) {
-            TenantId tenant = turns.pollFirst();
+            TenantId tenant = nextTenant();
             ArrayDeque<Reservation> line = lines.get(tenant);
             Reservation next = line.pollFirst();
             if (line.isEmpty()) {
@@ -143,8 +145,7 @@ class GenerationGate {
                 turns.addLast(tenant);
             }
             waiting--;
-            inFlight++;
-            next.state = State.GRANTED;
+            grant(next);
             MonoSink<Permit> waiter = next.sink;
             next.sink = null;
             if (waiter != null) {
@@ -152,6 +153,31 @@ class GenerationGate {
             }
         }
         return news;
+    }
+
+    /**
+     * Called with the lock held. Takes out of {@link #turns} the waiting tenant with the fewest generations running, the
+     * first in turn among equals.
+     */
+    private TenantId nextTenant() {
+        TenantId chosen = null;
+        int fewest = Integer.MAX_VALUE;
+        for (TenantId tenant : turns) {
+            int count = running.getOrDefault(tenant, 0);
+            if (count < fewest) {
+                chosen = tenant;
+                fewest = count;
+            }
+        }
+        turns.remove(chosen);
+        return chosen;
+    }
+
+    /** Called with the lock held. */
+    private void grant(Reservation reservation) {
+        inFlight++;
+        running.merge(reservation.tenant, 1, Integer::sum);
+        reservation.state = State.GRANTED;
     }
 
     /** Called with the lock held. */
@@ -254,7 +280,7 @@ class GenerationGate {
                     }
                     case GRANTED -> {
                         state = State.ENDED;
-                        news = freeSlot();
+                        news = freeSlot(tenant);
                     }
                     default -> {
                         return null;

@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SseQuestions implements AutoCloseable {
 
-    record Outcome(long sourcesNanos, long firstTokenNanos, boolean done, String error) {
+    /** Times from sending the request; {@code doneNanos} is 0 unless the stream ended with {@code done}. */
+    record Outcome(long sourcesNanos, long firstTokenNanos, long doneNanos, boolean done, String error) {
 
         boolean ok() {
             return done && error == null && firstTokenNanos > 0;
@@ -57,13 +58,13 @@ final class SseQuestions implements AutoCloseable {
                     .response((response, content) -> {
                         if (response.status().code() != 200) {
                             return content.aggregate().asString().defaultIfEmpty("")
-                                    .map(text -> new Outcome(0, 0, false, response.status().code() + " " + text));
+                                    .map(text -> new Outcome(0, 0, 0, false, response.status().code() + " " + text));
                         }
                         Reading reading = new Reading(started, once);
                         return content.asString().doOnNext(reading::add).then(Mono.fromSupplier(reading::outcome));
                     })
                     .next()
-                    .onErrorResume(error -> Mono.just(new Outcome(0, 0, false, error.toString())))
+                    .onErrorResume(error -> Mono.just(new Outcome(0, 0, 0, false, error.toString())))
                     .doFinally(signal -> once.run());
         });
     }
@@ -107,6 +108,7 @@ final class SseQuestions implements AutoCloseable {
         private long sources;
         private long firstToken;
         private boolean done;
+        private long doneAt;
 
         Reading(long started, Runnable answering) {
             this.started = started;
@@ -122,7 +124,10 @@ final class SseQuestions implements AutoCloseable {
                 firstToken = System.nanoTime() - started;
                 answering.run();
             }
-            done |= text.contains("event:done");
+            if (!done && text.contains("event:done")) {
+                done = true;
+                doneAt = System.nanoTime() - started;
+            }
             if (error != null) {
                 error.append(part, 0, Math.min(part.length(), Math.max(0, ERROR_TEXT - error.length())));
             } else if (text.contains("event:error")) {
@@ -132,7 +137,7 @@ final class SseQuestions implements AutoCloseable {
         }
 
         Outcome outcome() {
-            return new Outcome(sources, firstToken, done, error == null ? null : error.substring(0, Math.min(error.length(), ERROR_TEXT)));
+            return new Outcome(sources, firstToken, doneAt, done, error == null ? null : error.substring(0, Math.min(error.length(), ERROR_TEXT)));
         }
     }
 }

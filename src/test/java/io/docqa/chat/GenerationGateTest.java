@@ -197,6 +197,57 @@ class GenerationGateTest {
         assertThat(order).containsExactly(A, B);
     }
 
+    /** Subscribes and records the order in which tenants are granted, keeping the permits. */
+    private static void enqueue(GenerationGate gate, TenantId tenant, String name, List<String> order,
+            List<GenerationGate.Permit> granted) {
+        gate.acquire(tenant).subscribe(permit -> {
+            order.add(name);
+            granted.add(permit);
+        });
+    }
+
+    @Test
+    void aNewcomerGetsTheNextSlotThatFreesWhileAnotherTenantHoldsEverySlotAndAWaitingLine() {
+        GenerationGate gate = gate(4, 100);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<GenerationGate.Permit> granted = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 20; i++) {
+            enqueue(gate, A, "A" + i, order, granted);
+        }
+        assertThat(gate.inFlight()).isEqualTo(4);
+        assertThat(gate.waiting()).isEqualTo(16);
+        enqueue(gate, B, "B", order, granted);
+
+        granted.get(0).release();
+
+        assertThat(order).containsExactly("A0", "A1", "A2", "A3", "B");
+        granted.get(1).release();
+        assertThat(order).endsWith("A4");
+        enqueue(gate, C, "C", order, granted);
+        granted.get(2).release();
+        assertThat(order).endsWith("C");
+        assertThat(gate.inFlight()).isEqualTo(4);
+        assertThat(gate.waiting()).isEqualTo(15);
+    }
+
+    @Test
+    void aFreedSlotGoesToTheWaitingTenantWithFewestRunningBeforeTheOneWhoseTurnItIs() {
+        GenerationGate gate = gate(3, 100);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<GenerationGate.Permit> granted = Collections.synchronizedList(new ArrayList<>());
+        enqueue(gate, A, "A0", order, granted);
+        enqueue(gate, B, "B0", order, granted);
+        enqueue(gate, A, "A1", order, granted);
+        enqueue(gate, A, "A2", order, granted);
+        enqueue(gate, B, "B1", order, granted);
+
+        granted.get(1).release();
+
+        assertThat(order).containsExactly("A0", "B0", "A1", "B1");
+        granted.get(2).release();
+        assertThat(order).endsWith("A2");
+    }
+
     @Test
     void refusesWhenTheQueueIsFull() {
         GenerationGate gate = gate(1, 2);
