@@ -77,6 +77,11 @@ public class OllamaChat implements AutoCloseable {
         return properties.model();
     }
 
+    /** The sampling temperature of an answer that names none. */
+    public double temperature() {
+        return properties.temperature();
+    }
+
     /** The most tokens one answer can generate ({@code num_predict}). */
     public int maxOutputTokens() {
         return properties.maxOutputTokens();
@@ -92,19 +97,24 @@ public class OllamaChat implements AutoCloseable {
      * {@link LlmException}. The request is sent on subscription; blank messages are left out.
      */
     public Flux<ChatChunk> stream(List<ChatTurn> messages) {
+        return stream(messages, properties.model(), properties.temperature());
+    }
+
+    /** The same, from the model {@code modelName} at {@code temperature} (a tenant's settings). */
+    public Flux<ChatChunk> stream(List<ChatTurn> messages, String modelName, double temperature) {
         List<ChatMessage> turns = toLangChain4j(messages);
         if (turns.isEmpty()) {
             return Flux.error(new IllegalArgumentException("At least one message must have text"));
         }
-        ChatRequest request = ChatRequest.builder().messages(turns).build();
+        ChatRequest request = ChatRequest.builder().messages(turns).modelName(modelName).temperature(temperature).build();
         Flux<ChatChunk> chunks = Flux.create(sink -> {
             Disposable.Composite exchange = Disposables.composite();
             sink.onCancel(exchange);
             try {
-                ReactorHttpClient.starting(exchange, () -> model.chat(request, new ChunkSink(sink, exchange, model())));
+                ReactorHttpClient.starting(exchange, () -> model.chat(request, new ChunkSink(sink, exchange, modelName)));
             }
             catch (RuntimeException e) {
-                sink.error(LlmErrors.from(e, model()));
+                sink.error(LlmErrors.from(e, modelName));
             }
         });
         return observations.flux(CALLS, "chat", timeouts.apply(chunks), firstToken);

@@ -1,6 +1,7 @@
 package io.docqa.auth;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -9,6 +10,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import io.docqa.limits.RateLimiter;
 import io.docqa.limits.Rule;
+import io.docqa.tenant.AuditAction;
+import io.docqa.tenant.AuditActor;
+import io.docqa.tenant.AuditTarget;
+import io.docqa.tenant.AuditTrail;
 import io.docqa.tenant.Role;
 import io.docqa.tenant.Tenants;
 import io.docqa.web.ApiException;
@@ -25,11 +30,11 @@ class Accounts {
     private final RateLimiter limiter;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final TransactionalOperator tx;
 
     Accounts(Tenants tenants, Users users, Passwords passwords, LoginThrottle throttle, RateLimiter limiter,
-            AccessTokens accessTokens, RefreshTokens refreshTokens, AuditLog audit, TransactionalOperator tx) {
+            AccessTokens accessTokens, RefreshTokens refreshTokens, AuditTrail audit, TransactionalOperator tx) {
         this.tenants = tenants;
         this.users = users;
         this.passwords = passwords;
@@ -48,7 +53,8 @@ class Accounts {
                 .flatMap(hash -> tx.transactional(tenants.create(request.tenantName().trim())
                         .flatMap(tenant -> users.create(tenant.id(), email, hash, Role.OWNER))))
                 .onErrorMap(DataIntegrityViolationException.class, e -> emailTaken())
-                .flatMap(owner -> audit.record(owner.tenantId(), owner.id(), AuditLog.Event.SIGNUP, owner.id(), null)
+                .flatMap(owner -> audit.record(owner.tenantId(), AuditActor.user(owner.id()), AuditAction.SIGNUP,
+                                AuditTarget.tenant(owner.tenantId()), Map.of("tenant_name", request.tenantName().trim()))
                         .then(tokens(owner, refreshTokens.startFamily(owner.tenantId(), owner.id()))));
     }
 
@@ -68,8 +74,8 @@ class Accounts {
                 .flatMap(userId -> limiter.consume(Rule.REFRESH_PER_ACCOUNT, userId.toString()))
                 .then(refreshTokens.spend(token))
                 .switchIfEmpty(Mono.defer(() -> refreshTokens.revokeFamilyIfReused(token)
-                        .flatMap(holder -> audit.record(holder.tenantId(), holder.userId(), AuditLog.Event.REFRESH_REUSED,
-                                holder.userId(), "family " + holder.familyId()))
+                        .flatMap(holder -> audit.record(holder.tenantId(), AuditActor.anonymous(), AuditAction.REFRESH_REUSED,
+                                AuditTarget.of("user", holder.userId()), Map.of("family_id", holder.familyId().toString())))
                         .then(Mono.error(invalidRefreshToken()))))
                 .flatMap(holder -> users.find(holder.tenantId(), holder.userId())
                         .filter(user -> !user.disabled())
@@ -79,7 +85,8 @@ class Accounts {
 
     Mono<Void> logout(String token) {
         return refreshTokens.revokeFamily(token)
-                .flatMap(holder -> audit.record(holder.tenantId(), holder.userId(), AuditLog.Event.LOGOUT, holder.userId(), null));
+                .flatMap(holder -> audit.record(holder.tenantId(), AuditActor.user(holder.userId()), AuditAction.LOGOUT,
+                        AuditTarget.of("user", holder.userId()), null));
     }
 
     /** The tokens of a user who signed in another way (single sign-on): the same as a password login gives. */
@@ -89,13 +96,17 @@ class Accounts {
 
     private Mono<AuthViews.Tokens> loggedIn(String email, String client, User user) {
         return throttle.succeeded(email, client)
-                .then(audit.record(user.tenantId(), user.id(), AuditLog.Event.LOGIN_SUCCEEDED, user.id(), null))
+                .then(audit.record(user.tenantId(), AuditActor.user(user.id()), AuditAction.LOGIN_SUCCEEDED,
+                        AuditTarget.of("user", user.id()), null))
                 .then(tokens(user, refreshTokens.startFamily(user.tenantId(), user.id())));
     }
 
+    /** Recorded for an unknown email too (outside every tenant, without the email), so both cost the same. */
     private Mono<AuthViews.Tokens> failed(Optional<User> user) {
-        Mono<Void> audited = user.map(u -> audit.record(u.tenantId(), null, AuditLog.Event.LOGIN_FAILED, u.id(), null))
-                .orElse(Mono.empty());
+        Mono<Void> audited = user.map(u -> audit.record(u.tenantId(), AuditActor.anonymous(), AuditAction.LOGIN_FAILED,
+                        AuditTarget.of("user", u.id()), Map.of("reason", u.disabled() ? "disabled" : "wrong_password")))
+                .orElseGet(() -> audit.recordOutsideTenants(AuditActor.anonymous(), AuditAction.LOGIN_FAILED, null,
+                        Map.of("reason", "unknown_account")));
         return audited.then(Mono.error(
                 new ApiException(HttpStatus.UNAUTHORIZED, "invalid_credentials", "The email or the password is wrong")));
     }

@@ -1,11 +1,16 @@
 package io.docqa.auth;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.tenant.AuditAction;
+import io.docqa.tenant.AuditActor;
+import io.docqa.tenant.AuditTarget;
+import io.docqa.tenant.AuditTrail;
 import io.docqa.tenant.Caller;
 import io.docqa.tenant.Role;
 import io.docqa.web.ApiException;
@@ -17,10 +22,10 @@ import reactor.core.publisher.Mono;
 class ApiKeyHandler {
 
     private final ApiKeys apiKeys;
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final RequestBodies bodies;
 
-    ApiKeyHandler(ApiKeys apiKeys, AuditLog audit, RequestBodies bodies) {
+    ApiKeyHandler(ApiKeys apiKeys, AuditTrail audit, RequestBodies bodies) {
         this.apiKeys = apiKeys;
         this.audit = audit;
         this.bodies = bodies;
@@ -50,8 +55,9 @@ class ApiKeyHandler {
                             : apiKeys.makerOf(caller.tenantId(), caller.apiKeyId())
                                     .switchIfEmpty(Mono.error(() -> ApiException.forbidden("This key cannot make keys")));
                     return maker.flatMap(by -> apiKeys.create(caller.tenantId(), body.name().trim(), role, by, body.expiresAt()))
-                            .flatMap(created -> audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.API_KEY_CREATED,
-                                    created.key().id(), role.json()).thenReturn(created));
+                            .flatMap(created -> audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.API_KEY_CREATED,
+                                    AuditTarget.of("api_key", created.key().id()),
+                                    Map.of("name", created.key().name(), "role", role.json())).thenReturn(created));
                 })
                 .flatMap(created -> ServerResponse.created(URI.create("/api/v1/api-keys/" + created.key().id()))
                         .bodyValue(AuthViews.CreatedApiKey.of(created)));
@@ -62,7 +68,8 @@ class ApiKeyHandler {
         return Caller.of(request)
                 .flatMap(caller -> apiKeys.revoke(caller.tenantId(), id)
                         .flatMap(rows -> rows == 0 ? Mono.error(ApiException.notFound("API key"))
-                                : audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.API_KEY_REVOKED, id, null)))
+                                : audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.API_KEY_REVOKED,
+                                        AuditTarget.of("api_key", id), null)))
                 .then(ServerResponse.noContent().build());
     }
 }

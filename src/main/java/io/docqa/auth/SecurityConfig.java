@@ -2,6 +2,7 @@ package io.docqa.auth;
 
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 
 import org.springframework.context.annotation.Bean;
@@ -87,6 +88,8 @@ class SecurityConfig {
                         .pathMatchers("/api/v1/auth/**").permitAll()
                         .pathMatchers(DELETE, "/api/v1/tenant").hasRole("OWNER")
                         .pathMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/api-keys", "/api/v1/api-keys/**").hasRole("ADMIN")
+                        .pathMatchers("/api/v1/audit-events").hasRole("ADMIN")
+                        .pathMatchers(PATCH, "/api/v1/tenant/settings").hasRole("ADMIN")
                         .pathMatchers(POST, "/api/v1/documents", "/api/v1/documents/**").hasRole("MEMBER")
                         .pathMatchers(DELETE, "/api/v1/documents/**").hasRole("MEMBER")
                         .pathMatchers(GET, "/api/**").hasRole("VIEWER")

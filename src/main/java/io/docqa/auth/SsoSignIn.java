@@ -1,5 +1,6 @@
 package io.docqa.auth;
 
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -7,6 +8,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import io.docqa.tenant.AuditAction;
+import io.docqa.tenant.AuditActor;
+import io.docqa.tenant.AuditTarget;
+import io.docqa.tenant.AuditTrail;
 import io.docqa.tenant.TenantId;
 import io.docqa.tenant.Tenants;
 import io.docqa.web.ApiException;
@@ -27,11 +32,11 @@ class SsoSignIn {
     private final Users users;
     private final Tenants tenants;
     private final Accounts accounts;
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final TransactionalOperator tx;
 
     SsoSignIn(SsoProperties properties, SsoIdentities identities, SsoLoginCodes codes, Users users, Tenants tenants,
-            Accounts accounts, AuditLog audit, TransactionalOperator tx) {
+            Accounts accounts, AuditTrail audit, TransactionalOperator tx) {
         this.properties = properties;
         this.identities = identities;
         this.codes = codes;
@@ -52,7 +57,8 @@ class SsoSignIn {
                 .flatMap(user -> user.disabled()
                         ? refused(providerId, user.tenantId(), new ApiException(HttpStatus.FORBIDDEN, "sso_account_disabled",
                                 "This account is disabled"))
-                        : audit.record(user.tenantId(), user.id(), AuditLog.Event.SSO_LOGIN_SUCCEEDED, user.id(), providerId)
+                        : audit.record(user.tenantId(), AuditActor.user(user.id()), AuditAction.SSO_LOGIN_SUCCEEDED,
+                                        AuditTarget.of("user", user.id()), Map.of("provider", providerId))
                                 .then(codes.issue(user)));
     }
 
@@ -72,7 +78,8 @@ class SsoSignIn {
      */
     Mono<Void> failed(String providerId, String reason) {
         return properties.provider(providerId).isEmpty() ? Mono.empty()
-                : audit.record(null, null, AuditLog.Event.SSO_LOGIN_FAILED, null, providerId + ": " + reason);
+                : audit.recordOutsideTenants(AuditActor.anonymous(), AuditAction.SSO_LOGIN_FAILED, null,
+                        Map.of("provider", providerId, "reason", reason));
     }
 
     private Mono<User> firstSignIn(String providerId, SsoProperties.Provider provider, OidcUser person) {
@@ -95,8 +102,9 @@ class SsoSignIn {
                                 ? Mono.just(user)
                                 : Mono.<User>error(Accounts.emailTaken()))
                         .orElseGet(() -> users.create(tenant.get(), email, null, provider.defaultRole())
-                                .flatMap(user -> audit.record(user.tenantId(), null, AuditLog.Event.USER_CREATED, user.id(),
-                                        "single sign-on " + providerId).thenReturn(user))))
+                                .flatMap(user -> audit.record(user.tenantId(), AuditActor.user(user.id()), AuditAction.USER_CREATED,
+                                        AuditTarget.of("user", user.id()), Map.of("email", email, "role", user.role().json(),
+                                                "provider", providerId)).thenReturn(user))))
                 .flatMap(user -> identities.link(providerId, person.getSubject(), user.tenantId(), user.id()).thenReturn(user))
                 .as(tx::transactional)
                 // the same person signing in twice at once: the other sign-in made the account and the link
@@ -106,7 +114,10 @@ class SsoSignIn {
     }
 
     private <T> Mono<T> refused(String providerId, TenantId tenant, ApiException reason) {
-        return audit.record(tenant, null, AuditLog.Event.SSO_LOGIN_FAILED, null, providerId + ": " + reason.code())
+        Map<String, String> details = Map.of("provider", providerId, "reason", reason.code());
+        return (tenant == null
+                ? audit.recordOutsideTenants(AuditActor.anonymous(), AuditAction.SSO_LOGIN_FAILED, null, details)
+                : audit.record(tenant, AuditActor.anonymous(), AuditAction.SSO_LOGIN_FAILED, null, details))
                 .then(Mono.error(reason));
     }
 }

@@ -1,10 +1,15 @@
 package io.docqa.auth;
 
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import io.docqa.tenant.AuditAction;
+import io.docqa.tenant.AuditActor;
+import io.docqa.tenant.AuditTarget;
+import io.docqa.tenant.AuditTrail;
 import io.docqa.tenant.Caller;
 import io.docqa.tenant.Role;
 import io.docqa.tenant.Tenants;
@@ -24,11 +29,11 @@ class UserAdmin {
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
     private final ApiKeys apiKeys;
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final TransactionalOperator tx;
 
     UserAdmin(Users users, Tenants tenants, Passwords passwords, RefreshTokens refreshTokens, ApiKeys apiKeys,
-            AuditLog audit, TransactionalOperator tx) {
+            AuditTrail audit, TransactionalOperator tx) {
         this.users = users;
         this.apiKeys = apiKeys;
         this.tenants = tenants;
@@ -50,8 +55,8 @@ class UserAdmin {
         return passwords.hashNew(request.password())
                 .flatMap(hash -> users.create(caller.tenantId(), Accounts.normalise(request.email()), hash, role))
                 .onErrorMap(DataIntegrityViolationException.class, e -> Accounts.emailTaken())
-                .flatMap(user -> audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.USER_CREATED, user.id(),
-                        "role " + role.json()).thenReturn(user));
+                .flatMap(user -> audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.USER_CREATED,
+                        AuditTarget.of("user", user.id()), Map.of("email", user.email(), "role", role.json())).thenReturn(user));
     }
 
     Mono<User> update(Caller caller, UUID id, AuthRequests.UserChange change) {
@@ -75,9 +80,11 @@ class UserAdmin {
         return tx.transactional(tenants.lock(caller.tenantId())
                 .then(target(caller, id))
                 .flatMap(user -> (user.role() == Role.OWNER && !user.disabled() ? keepsAnOwner(caller, user) : Mono.<Void>empty())
+                        .then(audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.USER_DELETED,
+                                AuditTarget.of("user", id), Map.of("email", user.email(), "role", user.role().json())))
                         .then(apiKeys.revokeMadeBy(caller.tenantId(), id))
                         .then(users.delete(caller.tenantId(), id))
-                        .then(audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.USER_DELETED, id, user.email()))));
+                        .then()));
     }
 
     /** The user of the caller's tenant; an owner can be changed by an owner only. */
@@ -98,12 +105,12 @@ class UserAdmin {
     private Mono<User> audited(Caller caller, User before, User after) {
         Mono<Void> events = Mono.empty();
         if (before.role() != after.role()) {
-            events = events.then(audit.record(caller.tenantId(), caller.actorId(), AuditLog.Event.ROLE_CHANGED, after.id(),
-                    before.role().json() + " -> " + after.role().json()));
+            events = events.then(audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.ROLE_CHANGED,
+                    AuditTarget.of("user", after.id()), Map.of("from", before.role().json(), "to", after.role().json())));
         }
         if (before.disabled() != after.disabled()) {
-            events = events.then(audit.record(caller.tenantId(), caller.actorId(),
-                    after.disabled() ? AuditLog.Event.USER_DISABLED : AuditLog.Event.USER_ENABLED, after.id(), null));
+            events = events.then(audit.record(caller.tenantId(), AuditActor.of(caller),
+                    after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED, AuditTarget.of("user", after.id()), null));
         }
         if (after.disabled()) {
             events = events.then(refreshTokens.revokeAllOf(caller.tenantId(), after.id()));

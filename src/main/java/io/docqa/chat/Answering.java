@@ -40,12 +40,15 @@ class Answering {
     private final AnswerQuotas quotas;
     private final AnswerMetering metering;
     private final AnswerMetrics metrics;
+    private final AnswerSettings settings;
 
     Answering(Conversations conversations, Retrieval retrieval, GenerationGate gate, ClusterGenerationCap clusterCap,
-            PromptBuilder prompts, OllamaChat model, AnswerQuotas quotas, AnswerMetering metering, AnswerMetrics metrics) {
+            PromptBuilder prompts, OllamaChat model, AnswerQuotas quotas, AnswerMetering metering, AnswerMetrics metrics,
+            AnswerSettings settings) {
         this.quotas = quotas;
         this.metering = metering;
         this.metrics = metrics;
+        this.settings = settings;
         this.conversations = conversations;
         this.retrieval = retrieval;
         this.gate = gate;
@@ -67,7 +70,14 @@ class Answering {
      * before the question, oldest first, and feed the search and the prompt as a stored conversation's would. The
      * question and its answer are recorded in a conversation of their own.
      */
-    Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question, List<ChatTurn> earlier) {
+    Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question asked, List<ChatTurn> earlier) {
+        return settings.of(caller.tenantId())
+                .flatMap(tenant -> answer(caller, asked.withDefaultTopK(tenant.defaultTopK()), earlier, tenant));
+    }
+
+    /** With the tenant's settings: its model, temperature and instructions, and its default top_k already applied. */
+    private Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question, List<ChatTurn> earlier,
+            TenantSettings tenant) {
         Mono<Conversation> conversation = question.conversationId() == null
                 ? Mono.empty()
                 : conversations.find(caller, question.conversationId())
@@ -79,7 +89,7 @@ class Answering {
                         .flatMap(ticket -> gate.reserve(caller.tenantId(), caller.actorId())
                                 .onErrorResume(refused -> ticket.refund().then(Mono.error(refused)))
                                 .map(reservation -> metering.meter(caller, ticket,
-                                        stream(caller, question, existing.orElse(null), earlier, reservation)))))
+                                        stream(caller, question, existing.orElse(null), earlier, reservation, tenant)))))
                 .map(metrics::observe);
     }
 
@@ -89,7 +99,7 @@ class Answering {
      * earlier questions it is searched with. A failed retrieval still leaves the question recorded.
      */
     private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Conversation existing,
-            List<ChatTurn> earlier, GenerationGate.Reservation reservation) {
+            List<ChatTurn> earlier, GenerationGate.Reservation reservation, TenantSettings tenant) {
         Mono<Tuple2<Recorded, Signal<List<Source>>>> recordedAndFound = existing == null
                 ? Mono.zip(conversations.create(caller, title(question.text()))
                                 .flatMap(created -> addQuestion(caller, question, new Recorded(created, earlier))),
@@ -104,7 +114,7 @@ class Answering {
                     Mono.just(new ChatEvent.Started(conversationId)),
                     Mono.just(sources).<List<Source>>dematerialize()
                             .flatMapMany(passages -> Flux.concat(Mono.just(new ChatEvent.Sources(passages)),
-                                    generate(caller, conversationId, question, passages, recorded.history(), reservation))));
+                                    generate(caller, conversationId, question, passages, recorded.history(), reservation, tenant))));
         }).doFinally(signal -> reservation.cancel());
     }
 
@@ -134,7 +144,7 @@ class Answering {
     }
 
     private Flux<ChatEvent> generate(Caller caller, UUID conversationId, ChatLimits.Question question, List<Source> sources,
-            List<ChatTurn> history, GenerationGate.Reservation reservation) {
+            List<ChatTurn> history, GenerationGate.Reservation reservation, TenantSettings tenant) {
         if (sources.isEmpty()) {
             reservation.cancel();
             return Flux.concat(Mono.just(new ChatEvent.Token(PromptBuilder.NOTHING_FOUND)),
@@ -144,7 +154,8 @@ class Answering {
         AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();
         Flux<ChatEvent> tokens = metrics.queueWait(reservation.granted())
                 .flatMapMany(permit -> Flux.usingWhen(clusterCap.take(),
-                                place -> model.stream(prompts.build(question.text(), passages(sources), history)),
+                                place -> model.stream(prompts.build(question.text(), passages(sources), history, tenant.instructions()),
+                                        tenant.model(), tenant.temperature()),
                                 place -> Mono.fromRunnable(place))
                         .doFinally(signal -> permit.release()))
                 .handle((chunk, sink) -> {

@@ -43,7 +43,7 @@ class ChatLimits {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        return new Question(question, request.conversationId(), documentIds, topK, request.minScore());
+        return new Question(question, request.conversationId(), documentIds, topK, request.minScore(), request.topK() == null);
     }
 
     /** White space, zero-width and other format characters: a question of nothing else asks nothing. */
@@ -53,7 +53,14 @@ class ChatLimits {
                 || type == Character.CONTROL || type == Character.SURROGATE;
     }
 
-    /** {@code minScore} is null unless the caller set one (see {@link Retrieval}). */
-    record Question(String text, UUID conversationId, Set<UUID> documentIds, int topK, Double minScore) {
+    /**
+     * {@code minScore} is null unless the caller set one (see {@link Retrieval}); {@code topKByDefault} when the caller
+     * named no {@code top_k}, so the tenant's default applies.
+     */
+    record Question(String text, UUID conversationId, Set<UUID> documentIds, int topK, Double minScore, boolean topKByDefault) {
+
+        Question withDefaultTopK(int defaultTopK) {
+            return topKByDefault ? new Question(text, conversationId, documentIds, defaultTopK, minScore, true) : this;
+        }
     }
 }

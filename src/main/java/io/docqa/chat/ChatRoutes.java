@@ -2,6 +2,7 @@ package io.docqa.chat;
 
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
@@ -18,7 +19,7 @@ class ChatRoutes {
 
     @Bean
     RouterFunction<ServerResponse> chatRouter(ChatHandler chat, ConversationHandler conversations, OpenAiHandler openAi,
-            RateLimits limits) {
+            SettingsHandler settings, RateLimits limits) {
         return route()
                 .POST("/api/v1/chat", limits.perCaller(Rule.CHAT_PER_CALLER, Rule.CHAT_PER_TENANT).apply(chat::chat))
                 .POST("/v1/chat/completions", limits.perCaller(Rule.CHAT_PER_CALLER, Rule.CHAT_PER_TENANT).apply(openAi::completions))
@@ -27,9 +28,12 @@ class ChatRoutes {
                 .GET("/api/v1/conversations", conversations::list)
                 .GET("/api/v1/conversations/{id}", conversations::get)
                 .DELETE("/api/v1/conversations/{id}", conversations::delete)
+                .GET("/api/v1/tenant/settings", settings::get)
+                .PATCH("/api/v1/tenant/settings", settings::change)
                 .add(MethodNotAllowed.on("/api/v1/chat", POST))
                 .add(MethodNotAllowed.on("/api/v1/conversations", GET))
                 .add(MethodNotAllowed.on("/api/v1/conversations/{id}", GET, DELETE))
+                .add(MethodNotAllowed.on("/api/v1/tenant/settings", GET, PATCH))
                 .add(MethodNotAllowed.on("/v1/chat/completions", POST))
                 .add(MethodNotAllowed.on("/v1/models", GET))
                 .add(MethodNotAllowed.on("/v1/models/{model}", GET))

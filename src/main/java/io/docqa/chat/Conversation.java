@@ -3,5 +3,6 @@ package io.docqa.chat;
 import java.time.Instant;
 import java.util.UUID;
 
-record Conversation(UUID id, String title, Instant createdAt, Instant updatedAt) {
+/** {@code ownerId} is the user or API key that asked. */
+record Conversation(UUID id, String title, Instant createdAt, Instant updatedAt, UUID ownerId) {
 }

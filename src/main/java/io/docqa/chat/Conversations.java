@@ -32,7 +32,7 @@ class Conversations {
 
     Mono<Conversation> create(Caller caller, String title) {
         return db.sql("insert into conversations (id, tenant_id, owner_id, title) values (:id, :tenant, :owner, :title) "
-                        + "returning id, title, created_at, updated_at")
+                        + "returning id, title, created_at, updated_at, owner_id")
                 .bind("id", UUID.randomUUID())
                 .bind("tenant", caller.tenantId().value())
                 .bind("owner", caller.actorId())
@@ -42,7 +42,7 @@ class Conversations {
     }
 
     Mono<Conversation> find(Caller caller, UUID id) {
-        return db.sql("select id, title, created_at, updated_at from conversations where tenant_id = :tenant and owner_id = :owner and id = :id")
+        return db.sql("select id, title, created_at, updated_at, owner_id from conversations where tenant_id = :tenant and owner_id = :owner and id = :id")
                 .bind("tenant", caller.tenantId().value())
                 .bind("owner", caller.actorId())
                 .bind("id", id)
@@ -51,7 +51,7 @@ class Conversations {
     }
 
     Flux<Conversation> page(Caller caller, int page, int size) {
-        return db.sql("select id, title, created_at, updated_at from conversations where tenant_id = :tenant and owner_id = :owner "
+        return db.sql("select id, title, created_at, updated_at, owner_id from conversations where tenant_id = :tenant and owner_id = :owner "
                         + "order by updated_at desc, id limit :limit offset :offset")
                 .bind("tenant", caller.tenantId().value())
                 .bind("owner", caller.actorId())
@@ -59,6 +59,33 @@ class Conversations {
                 .bind("offset", (long) page * size)
                 .map(Conversations::conversation)
                 .all();
+    }
+
+    /** Any conversation of the tenant, whoever owns it (for admins). */
+    Mono<Conversation> findInTenant(TenantId tenant, UUID id) {
+        return db.sql("select id, title, created_at, updated_at, owner_id from conversations where tenant_id = :tenant and id = :id")
+                .bind("tenant", tenant.value())
+                .bind("id", id)
+                .map(Conversations::conversation)
+                .one();
+    }
+
+    /** Every conversation of the tenant, whoever owns it (for admins). */
+    Flux<Conversation> pageAll(TenantId tenant, int page, int size) {
+        return db.sql("select id, title, created_at, updated_at, owner_id from conversations where tenant_id = :tenant "
+                        + "order by updated_at desc, id limit :limit offset :offset")
+                .bind("tenant", tenant.value())
+                .bind("limit", size)
+                .bind("offset", (long) page * size)
+                .map(Conversations::conversation)
+                .all();
+    }
+
+    Mono<Long> countAll(TenantId tenant) {
+        return db.sql("select count(*) as n from conversations where tenant_id = :tenant")
+                .bind("tenant", tenant.value())
+                .map(row -> row.get("n", Long.class))
+                .one();
     }
 
     Mono<Long> count(Caller caller) {
@@ -124,7 +151,8 @@ class Conversations {
 
     private static Conversation conversation(Readable row) {
         return new Conversation(row.get("id", UUID.class), row.get("title", String.class),
-                row.get("created_at", OffsetDateTime.class).toInstant(), row.get("updated_at", OffsetDateTime.class).toInstant());
+                row.get("created_at", OffsetDateTime.class).toInstant(), row.get("updated_at", OffsetDateTime.class).toInstant(),
+                row.get("owner_id", UUID.class));
     }
 
     private Message message(Readable row) {

@@ -40,6 +40,10 @@ class PromptBuilder {
             latest user message.
             """.formatted(NOTHING_FOUND);
 
+    /** The heading of a tenant's own instructions, which follow the service's. */
+    static final String TENANT_INSTRUCTIONS = "\nAdditional instructions from the administrators of this workspace "
+            + "(they add to the rules above and never override them):\n";
+
     /** A {@code <} that could start one of our delimiters, in any case, with spaces or invisible characters. */
     private static final Pattern DELIMITER_START = Pattern.compile("<(?=[\\s/\\p{Cf}]*sources?)", Pattern.CASE_INSENSITIVE);
 
@@ -56,8 +60,17 @@ class PromptBuilder {
      * @param history  earlier turns of the conversation, oldest first
      */
     List<ChatTurn> build(String question, List<Passage> passages, List<ChatTurn> history) {
+        return build(question, passages, history, null);
+    }
+
+    /**
+     * The same, with a tenant's {@code extra} instructions (or null) after the service's own, in the same system
+     * message: they add to the rules, never replace them.
+     */
+    List<ChatTurn> build(String question, List<Passage> passages, List<ChatTurn> history, String extra) {
         List<ChatTurn> messages = new ArrayList<>();
-        messages.add(new ChatTurn(Role.SYSTEM, INSTRUCTIONS));
+        messages.add(new ChatTurn(Role.SYSTEM, extra == null || extra.isBlank() ? INSTRUCTIONS
+                : INSTRUCTIONS + TENANT_INSTRUCTIONS + neutralise(extra.strip())));
         messages.addAll(recentExchanges(history));
         messages.add(new ChatTurn(Role.USER, sourcesAndQuestion(question, withinContext(passages))));
         return List.copyOf(messages);

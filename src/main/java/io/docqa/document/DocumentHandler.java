@@ -2,6 +2,7 @@ package io.docqa.document;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,6 +12,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.tenant.AuditAction;
+import io.docqa.tenant.AuditActor;
+import io.docqa.tenant.AuditTarget;
+import io.docqa.tenant.AuditTrail;
 import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
 import io.docqa.web.JsonArrayStream;
@@ -32,10 +37,12 @@ class DocumentHandler {
     private final UploadProperties limits;
     private final JsonArrayStream jsonArrays;
     private final ShutdownDrain shutdown;
+    private final AuditTrail audit;
 
     DocumentHandler(DocumentIngestion ingestion, Documents documents, DocumentRemoval removal, DocumentProperties properties,
-            UploadProperties limits, JsonArrayStream jsonArrays, ShutdownDrain shutdown) {
+            UploadProperties limits, JsonArrayStream jsonArrays, ShutdownDrain shutdown, AuditTrail audit) {
         this.shutdown = shutdown;
+        this.audit = audit;
         this.ingestion = ingestion;
         this.limits = limits;
         this.documents = documents;
@@ -49,7 +56,7 @@ class DocumentHandler {
         return Caller.of(request).flatMap(caller -> {
             Flux<IngestionEvent> events = shutdown.endedAtShutdown(ingestion.embedderReady()
                     .then(ingestion.withinQuota(caller.tenantId(), request.headers().contentLength().orElse(-1)))
-                    .thenMany(MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller, file))));
+                    .thenMany(MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller, file).concatMap(event -> audited(caller, event)))));
             if (stream) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(asServerSentEvents(request, events), ServerSentEvent.class);
@@ -92,8 +99,22 @@ class DocumentHandler {
     Mono<ServerResponse> delete(ServerRequest request) {
         UUID id = PathIds.uuid(request, "id", "Document");
         return Caller.of(request)
-                .flatMap(caller -> removal.remove(caller.tenantId(), id))
+                .flatMap(caller -> removal.remove(caller.tenantId(), id)
+                        .then(audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.DOCUMENT_DELETED,
+                                AuditTarget.of("document", id), null)))
                 .then(ServerResponse.noContent().build());
+    }
+
+    /** A file's document, once it is {@code ready} or {@code failed}, is recorded as uploaded. */
+    private Mono<IngestionEvent> audited(Caller caller, IngestionEvent event) {
+        if (!(event instanceof IngestionEvent.Finished finished)) {
+            return Mono.just(event);
+        }
+        Document document = finished.document();
+        return audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.DOCUMENT_UPLOADED,
+                        AuditTarget.of("document", document.id()), Map.of("filename", document.filename(),
+                                "status", document.status().json(), "size_bytes", document.sizeBytes()))
+                .thenReturn(event);
     }
 
     private static Flux<ServerSentEvent<Object>> asServerSentEvents(ServerRequest request, Flux<IngestionEvent> events) {

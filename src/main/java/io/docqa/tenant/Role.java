@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum Role {
 
     OWNER("tenant:delete"),
-    ADMIN("users:manage", "api_keys:manage", Role.USAGE_READ),
+    ADMIN("users:manage", "api_keys:manage", Role.USAGE_READ, "audit:read", "conversations:read_all", "model:configure"),
     MEMBER("documents:write"),
     VIEWER("documents:read", "chat");
 

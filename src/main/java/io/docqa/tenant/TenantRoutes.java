@@ -14,11 +14,13 @@ import io.docqa.web.MethodNotAllowed;
 class TenantRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> tenantRouter(TenantHandler handler) {
+    RouterFunction<ServerResponse> tenantRouter(TenantHandler handler, AuditEventHandler audit) {
         return route()
                 .GET("/api/v1/tenant", handler::get)
                 .DELETE("/api/v1/tenant", handler::delete)
+                .GET("/api/v1/audit-events", audit::list)
                 .add(MethodNotAllowed.on("/api/v1/tenant", GET, DELETE))
+                .add(MethodNotAllowed.on("/api/v1/audit-events", GET))
                 .build();
     }
 }

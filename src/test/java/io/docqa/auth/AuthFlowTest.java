@@ -121,7 +121,7 @@ class AuthFlowTest extends IntegrationTest {
         JsonNode reuse = refresh(account.refreshToken(), 401);
         assertThat(reuse.get("code").asString()).isEqualTo("invalid_refresh_token");
         refresh(next, 401);
-        Long audited = db.sql("select count(*) as n from audit_events where tenant_id = :t and type = 'refresh_reused'")
+        Long audited = db.sql("select count(*) as n from audit_events where tenant_id = :t and action = 'refresh_reused'")
                 .bind("t", account.tenantId()).map(row -> row.get("n", Long.class)).one().block();
         assertThat(audited).isEqualTo(1);
     }

@@ -308,8 +308,8 @@ class SingleSignOnTest extends IntegrationTest {
     }
 
     private long audited(UUID user, String type) {
-        return db.sql("select count(*) as n from audit_events where subject_id = :user and type = :type")
-                .bind("user", user).bind("type", type)
+        return db.sql("select count(*) as n from audit_events where target_id = :user and action = :type")
+                .bind("user", user.toString()).bind("type", type)
                 .map(row -> row.get("n", Long.class)).one().block();
     }
 

@@ -47,6 +47,7 @@ public final class ServiceProperties {
         registry.add("docqa.chat.max-concurrent-generations", () -> "2");
         registry.add("docqa.chat.max-queued-generations", () -> "2");
         registry.add("docqa.chat.keep-alive-interval", () -> "1s");
+        registry.add("docqa.chat.allowed-models", () -> "llama3.2:3b,qwen2.5:7b"); // tenant settings choose among these
         registry.add("docqa.metrics.scrape-token", () -> SCRAPE_TOKEN);
         registry.add("docqa.operator.token", () -> OPERATOR_TOKEN);
         registry.add("docqa.cors.allowed-origins", () -> ALLOWED_ORIGIN);
