@@ -11,6 +11,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import io.docqa.tenant.AuditAction;
+import io.docqa.tenant.AuditActor;
+import io.docqa.tenant.AuditTarget;
+import io.docqa.tenant.AuditTrail;
 import io.docqa.tenant.TenantId;
 import io.docqa.tenant.TenantQuotas;
 import io.docqa.tenant.Tenants;
@@ -29,8 +33,10 @@ class OperatorHandler {
     private final QuotaOverrides overrides;
     private final QuotaStates states;
     private final RequestBodies bodies;
+    private final AuditTrail audit;
 
-    OperatorHandler(Tenants tenants, QuotaOverrides overrides, QuotaStates states, RequestBodies bodies) {
+    OperatorHandler(Tenants tenants, QuotaOverrides overrides, QuotaStates states, RequestBodies bodies, AuditTrail audit) {
+        this.audit = audit;
         this.tenants = tenants;
         this.overrides = overrides;
         this.states = states;
@@ -50,6 +56,7 @@ class OperatorHandler {
         return bodies.read(request, LimitRequest.class)
                 .flatMap(body -> overrides.set(tenant, quota, body.limit())
                         .flatMap(found -> found ? Mono.empty() : Mono.error(ApiException.notFound("Tenant")))
+                        .then(changed(tenant, quota, body.limit()))
                         .doOnSuccess(done -> log.info("Operator set quota {} of tenant {} to {}", quota.json(), tenant, body.limit())))
                 .then(view(tenant));
     }
@@ -60,8 +67,15 @@ class OperatorHandler {
         return tenants.find(tenant)
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("Tenant")))
                 .then(overrides.remove(tenant, quota))
+                .then(changed(tenant, quota, "default"))
                 .doOnSuccess(done -> log.info("Operator removed the quota {} of tenant {}: the default applies", quota.json(), tenant))
                 .then(view(tenant));
+    }
+
+    /** In the tenant's audit trail, where its admins read it. */
+    private Mono<Void> changed(TenantId tenant, Quota quota, Object limit) {
+        return audit.record(tenant, AuditActor.operator(null), AuditAction.QUOTA_CHANGED, AuditTarget.tenant(tenant),
+                Map.of("quota", quota.json(), "limit", limit));
     }
 
     private Mono<ServerResponse> view(TenantId tenant) {

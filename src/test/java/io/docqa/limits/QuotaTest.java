@@ -207,6 +207,14 @@ class QuotaTest extends IntegrationTest {
         http.delete().uri(path + "/daily_questions").header(HttpHeaders.AUTHORIZATION, bearer).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.overrides.daily_questions").doesNotExist()
                 .jsonPath("$.quotas.daily_questions.limit").isEqualTo(10_000);
+        // the tenant's admins see what the operator changed, newest first
+        http.get().uri("/api/v1/audit-events?action=quota_changed").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items.length()").isEqualTo(2)
+                .jsonPath("$.items[0].actor.type").isEqualTo("operator")
+                .jsonPath("$.items[0].details.quota").isEqualTo("daily_questions")
+                .jsonPath("$.items[0].details.limit").isEqualTo("default")
+                .jsonPath("$.items[1].details.limit").isEqualTo(-1);
         http.get().uri("/operator/v1/tenants/{id}/quotas", UUID.randomUUID()).header(HttpHeaders.AUTHORIZATION, bearer).exchange()
                 .expectStatus().isNotFound();
         http.put().uri("/operator/v1/tenants/{id}/quotas/documents", UUID.randomUUID()).header(HttpHeaders.AUTHORIZATION, bearer)
