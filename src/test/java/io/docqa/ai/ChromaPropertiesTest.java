@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -58,7 +61,10 @@ class ChromaPropertiesTest {
 
     @Test
     void theAdaptersWireFromTheProperties() {
-        context.withUserConfiguration(Adapters.class).run(ctx -> {
+        context.withUserConfiguration(Adapters.class)
+                .withBean(ObservationRegistry.class, ObservationRegistry::create)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(ctx -> {
             assertThat(ctx).hasSingleBean(Embedder.class).hasSingleBean(TenantVectorIndex.class);
             assertThat(ctx.getBean(TenantVectorIndex.class).address(new TenantId(
                     UUID.fromString("00000000-0000-0000-0000-000000000001"))).collection())

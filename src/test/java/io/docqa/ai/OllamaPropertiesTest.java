@@ -6,6 +6,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -30,7 +33,9 @@ class OllamaPropertiesTest {
 
     @Test
     void bindsTheServerAndModelFromEnvironmentVariables() {
-        context.withBean(OllamaChat.class)
+        context.withBean(ObservationRegistry.class, ObservationRegistry::create)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withBean(OllamaChat.class)
                 .withInitializer(app -> app.getEnvironment().getPropertySources().addFirst(
                         new SystemEnvironmentPropertySource("env", Map.of(
                                 "DOCQA_OLLAMA_BASE_URL", "http://ollama.internal:11434",
