@@ -1,6 +1,7 @@
 package io.docqa.document;
 
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -94,12 +95,19 @@ class StorageQuota implements StoredUsage {
                 if (needed <= reserved.get()) {
                     return Mono.just(buffer);
                 }
+                // One buffer at a time and no queue, so no discard hook of its own: hooks compose upstream, and one here
+                // released every buffer that the byte limit before it discards a second time. The buffer is released
+                // here unless it was handed on (a cancel can race the hand-over).
+                AtomicBoolean ours = new AtomicBoolean(true);
                 return reserve(lease, instance, Quota.BYTES, needed, needed + BYTES_STEP, limit)
                         .doOnNext(reserved::set)
-                        .thenReturn(buffer)
-                        .doOnError(error -> DataBufferUtils.release(buffer))
-                        .doOnCancel(() -> DataBufferUtils.release(buffer));
-            }, 1).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+                        .then(Mono.fromCallable(() -> ours.compareAndSet(true, false) ? buffer : null))
+                        .doFinally(signal -> {
+                            if (ours.compareAndSet(true, false)) {
+                                DataBufferUtils.release(buffer);
+                            }
+                        });
+            }, 0);
         });
     }
 
