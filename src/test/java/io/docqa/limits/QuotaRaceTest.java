@@ -88,6 +88,8 @@ class QuotaRaceTest {
         JsonNode used = http(1).get().uri("/api/v1/tenant").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
                 .expectBody(JsonNode.class).returnResult().getResponseBody().get("quotas").get("daily_questions");
         assertThat(used.get("used").asLong()).isEqualTo(5);
+        // the usage ledger, read through the other instance, holds the 5 answers of both, and none of the refused
+        assertThat(usageTotal(owner, "questions")).isEqualTo(5);
     }
 
     @Test
@@ -106,8 +108,16 @@ class QuotaRaceTest {
         assertThat(statuses).isEqualTo(Map.of(201, 3L, 429, 5L));
         assertThat(http(1).get().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
                 .expectBody(JsonNode.class).returnResult().getResponseBody().get("total").asLong()).isEqualTo(4);
+        assertThat(usageTotal(owner, "documents")).as("the usage ledger").isEqualTo(4);
         instances.get(0).bean(TenantVectorIndex.class).count(new TenantId(owner.tenantId()))
                 .as(StepVerifier::create).expectNextMatches(n -> n == 4).verifyComplete();
+    }
+
+    /** A column of {@code GET /api/v1/usage} (today, by day) summed, read through the second instance. */
+    private static long usageTotal(Account owner, String column) {
+        JsonNode usage = http(1).get().uri("/api/v1/usage").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        return usage.get("items").valueStream().mapToLong(item -> item.get(column).asLong()).sum();
     }
 
     @Test
