@@ -137,7 +137,7 @@ class DocumentIngestion {
                 .buffer(properties.embedBatchSize())
                 .concatMap(batch -> quota.reserveChunks(lease, leases.instance(), chunksReserved.addAndGet(batch.size()), maxChunks)
                         .thenReturn(batch), 0)
-                .flatMapSequential(batch -> timed(embedNanos, metrics.embedding(embedder.embedAll(batch.stream().map(chunking::embedded).toList())))
+                .flatMapSequential(batch -> metrics.embedding(embedder.embedAll(batch.stream().map(chunking::embedded).toList()), embedNanos)
                         .doOnNext(vectors -> lease.progressed())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> lease.check()
@@ -157,13 +157,6 @@ class DocumentIngestion {
                         .map(DocumentIngestion::finished))
                 .onErrorResume(AlreadyIndexed.class, duplicate -> documents.deleteIngesting(tenant, document.id(), leases.instance())
                         .thenReturn(finished(duplicate.document())));
-    }
-
-    private static <T> Mono<T> timed(AtomicLong nanos, Mono<T> work) {
-        return Mono.defer(() -> {
-            long start = System.nanoTime();
-            return work.doOnSuccess(done -> nanos.addAndGet(System.nanoTime() - start));
-        });
     }
 
     /** The usage record of a document this upload made ready; a failure to record it is logged, not the upload's. */

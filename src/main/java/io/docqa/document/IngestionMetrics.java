@@ -3,6 +3,7 @@ package io.docqa.document;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.stereotype.Component;
 import io.docqa.web.ApiException;
@@ -35,10 +36,15 @@ class IngestionMetrics {
                 .description("Embedding one batch of chunks of a file").register(meters);
     }
 
-    <T> Mono<T> embedding(Mono<T> batch) {
+    /** Times one batch into the metric, and adds its time to the file's {@code total} (for the usage ledger). */
+    <T> Mono<T> embedding(Mono<T> batch, AtomicLong total) {
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            return batch.doOnNext(vectors -> embedding.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+            return batch.doOnNext(vectors -> {
+                long nanos = System.nanoTime() - started;
+                embedding.record(nanos, TimeUnit.NANOSECONDS);
+                total.addAndGet(nanos);
+            });
         });
     }
 
