@@ -55,12 +55,29 @@ class IndexRebuilds implements SmartLifecycle {
                 .flatMap(switched -> states.behind(configured).doOnNext(behind::set).thenReturn(switched));
     }
 
+    /**
+     * Adopts the tenants from before index generations ({@link VectorIndexes#adopt}), then sweeps every
+     * {@code interval} if this instance re-indexes.
+     */
     @Override
     public void start() {
+        String configured = generations.configured().id();
+        Mono<Void> adopted = states.adopt(configured)
+                .doOnNext(rows -> {
+                    if (rows > 0) {
+                        log.info("{} tenants from before index generations taken to be at {}", rows, configured);
+                    }
+                })
+                .onErrorResume(error -> {
+                    log.warn("Tenants from before index generations not adopted: {}", error.toString());
+                    return Mono.empty();
+                })
+                .then();
         if (!properties.enabled()) {
+            sweeping = adopted.subscribe();
             return;
         }
-        sweeping = Flux.interval(Duration.ZERO, properties.interval())
+        sweeping = adopted.thenMany(Flux.interval(Duration.ZERO, properties.interval()))
                 .onBackpressureDrop()
                 .concatMap(tick -> sweep().onErrorResume(error -> {
                     log.warn("Re-index sweep did not finish: {}", error.toString());

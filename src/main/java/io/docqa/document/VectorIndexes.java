@@ -55,6 +55,20 @@ class VectorIndexes {
                 .map(row -> new TenantId(row.get("tenant_id", UUID.class))).all();
     }
 
+    /**
+     * Gives every tenant with documents but no index row (its documents are from before index generations) one, at
+     * {@code configured}: the generation their vectors were made with, if this instance runs with the same model as
+     * the version before. The number of rows made.
+     */
+    Mono<Long> adopt(String configured) {
+        return db.sql("""
+                        insert into vector_indexes (tenant_id, active_generation)
+                        select distinct d.tenant_id, :configured from documents d
+                        where not exists (select 1 from vector_indexes v where v.tenant_id = d.tenant_id)
+                        on conflict (tenant_id) do nothing""")
+                .bind("configured", configured).fetch().rowsUpdated();
+    }
+
     /** How many tenants are not (all) at {@code configured} yet. */
     Mono<Long> behind(String configured) {
         return db.sql("select count(*) as n from vector_indexes where active_generation <> :configured or target_generation is not null")
