@@ -66,6 +66,27 @@ final class ChromaCollections implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs {@code work} against the store of {@code collection} if the collection exists, and gives {@code missing}
+     * without creating anything if it does not (a search of a tenant whose collection was dropped, or not made yet).
+     */
+    <T> Mono<T> withExistingStore(ChromaAddress collection, Function<ChromaEmbeddingStore, T> work, T missing) {
+        Mono<Boolean> exists = Mono.defer(() -> stores.containsKey(collection) ? Mono.just(true)
+                : bounded(call(HttpMethod.GET, collection.databasePath() + "collections/" + collection.collection(), null)
+                        .map(body -> true).defaultIfEmpty(false)));
+        return exists.flatMap(found -> !found ? Mono.just(missing) : blocking(() -> {
+            try {
+                return work.apply(store(collection));
+            } catch (RuntimeException e) {
+                if (!ChromaFailures.isMissingCollection(e)) {
+                    throw e;
+                }
+                stores.remove(collection);
+                return missing;
+            }
+        }));
+    }
+
     /** The records of the collection that match a Chroma {@code where} filter (all when it is empty); 0 without it. */
     Mono<Long> count(ChromaAddress collection, Map<String, Object> where) {
         String database = collection.databasePath();

@@ -102,6 +102,7 @@ public class TenantVectorIndex implements AutoCloseable {
      * The collection is the tenant's own; a record whose {@code tenant_id} is not the tenant's is dropped from the
      * answer. That check runs here rather than as a Chroma {@code where} filter, which makes Chroma read the ids of
      * every record of the collection first (measured: 35 ms instead of 4 ms per search over 10,000 chunks).
+     * A missing collection is searched as empty, never made.
      */
     public Mono<List<VectorMatch>> search(TenantId tenant, float[] query, int topK, double minScore, Set<UUID> documentIds) {
         return search(tenant, configured, query, topK, minScore, documentIds);
@@ -121,10 +122,10 @@ public class TenantVectorIndex implements AutoCloseable {
             request.filter(metadataKey(DOCUMENT_ID).isIn(documentIds.stream().map(UUID::toString).toList()));
         }
         String owner = tenant.toString();
-        return observed("search", withStore(tenant, generation, store -> store.search(request.build()).matches().stream()
+        return observed("search", chroma.withExistingStore(address(tenant, generation), store -> store.search(request.build()).matches().stream()
                 .filter(match -> ownedBy(match, owner))
                 .map(TenantVectorIndex::match)
-                .toList()));
+                .toList(), List.of()));
     }
 
     public Mono<Void> removeDocument(TenantId tenant, UUID documentId) {

@@ -61,8 +61,19 @@ class IndexRebuild {
         return instance;
     }
 
-    /** One go at the tenant: as far as it gets now. */
+    /**
+     * One go at the tenant: as far as it gets now. Nothing unless this instance's configured generation is the one the
+     * deployment desires ({@link VectorIndexes#desired()}): an instance of another configuration (an old one during a
+     * rollout) would undo the work of the others.
+     */
     Mono<Outcome> run(TenantId tenant) {
+        return states.desired()
+                .filter(generations.configured().id()::equals)
+                .flatMap(desired -> leased(tenant))
+                .defaultIfEmpty(Outcome.ELSEWHERE);
+    }
+
+    private Mono<Outcome> leased(TenantId tenant) {
         return states.lease(tenant, instance, properties.lease(), properties.retireGrace())
                 .flatMap(state -> dropRetired(state)
                         .then(Mono.defer(() -> retarget(state)))

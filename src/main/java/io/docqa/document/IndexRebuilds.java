@@ -42,10 +42,14 @@ class IndexRebuilds implements SmartLifecycle {
                 .description("Tenants whose vectors are not all in the configured index generation yet").register(meters);
     }
 
-    /** One round: the number of tenants switched over to the configured generation. */
+    /**
+     * One round: the number of tenants switched over to the configured generation. None unless the deployment desires
+     * this instance's configured generation.
+     */
     Mono<Long> sweep() {
         String configured = generations.configured().id();
-        return states.withWork(configured, rebuild.instance(), TENANTS_PER_SWEEP, properties.retireGrace())
+        return states.desired().filter(configured::equals)
+                .flatMapMany(desired -> states.withWork(configured, rebuild.instance(), TENANTS_PER_SWEEP, properties.retireGrace()))
                 .concatMap(tenant -> rebuild.run(tenant).onErrorResume(error -> {
                     log.warn("Re-index of tenant {} stopped; it goes on at the next round: {}", tenant, error.toString());
                     return Mono.empty();
@@ -62,7 +66,9 @@ class IndexRebuilds implements SmartLifecycle {
     @Override
     public void start() {
         String configured = generations.configured().id();
-        Mono<Void> adopted = states.adopt(configured)
+        Mono<Void> adopted = states.desire(configured)
+                .doOnSuccess(done -> log.info("Index generation {} desired for the deployment (this instance started last)", configured))
+                .then(states.adopt(configured))
                 .doOnNext(rows -> {
                     if (rows > 0) {
                         log.info("{} tenants from before index generations taken to be at {}", rows, configured);
