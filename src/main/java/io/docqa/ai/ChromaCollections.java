@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.langchain4j.http.client.HttpMethod;
 import dev.langchain4j.http.client.HttpRequest;
@@ -53,17 +54,7 @@ final class ChromaCollections implements AutoCloseable {
      * again and the call repeated once.
      */
     <T> Mono<T> withStore(ChromaAddress collection, Function<ChromaEmbeddingStore, T> work) {
-        return blocking(() -> {
-            try {
-                return work.apply(store(collection));
-            } catch (RuntimeException e) {
-                if (!ChromaFailures.isMissingCollection(e)) {
-                    throw e;
-                }
-                stores.remove(collection);
-                return work.apply(store(collection));
-            }
-        });
+        return blocking(() -> onStore(collection, work, () -> work.apply(store(collection))));
     }
 
     /**
@@ -74,17 +65,20 @@ final class ChromaCollections implements AutoCloseable {
         Mono<Boolean> exists = Mono.defer(() -> stores.containsKey(collection) ? Mono.just(true)
                 : bounded(call(HttpMethod.GET, collection.databasePath() + "collections/" + collection.collection(), null)
                         .map(body -> true).defaultIfEmpty(false)));
-        return exists.flatMap(found -> !found ? Mono.just(missing) : blocking(() -> {
-            try {
-                return work.apply(store(collection));
-            } catch (RuntimeException e) {
-                if (!ChromaFailures.isMissingCollection(e)) {
-                    throw e;
-                }
-                stores.remove(collection);
-                return missing;
+        return exists.flatMap(found -> !found ? Mono.just(missing) : blocking(() -> onStore(collection, work, () -> missing)));
+    }
+
+    /** {@code work} on the store; {@code whenMissing} once the cached store is let go if its collection is gone. */
+    private <T> T onStore(ChromaAddress collection, Function<ChromaEmbeddingStore, T> work, Supplier<T> whenMissing) {
+        try {
+            return work.apply(store(collection));
+        } catch (RuntimeException e) {
+            if (!ChromaFailures.isMissingCollection(e)) {
+                throw e;
             }
-        }));
+            stores.remove(collection);
+            return whenMissing.get();
+        }
     }
 
     /** The records of the collection that match a Chroma {@code where} filter (all when it is empty); 0 without it. */
