@@ -185,16 +185,18 @@ class IndexRebuild {
     }
 
     /**
-     * Goes on when the lease is still this instance's and it does not stop; else ends the run with {@link LeaseLost}, after
-     * dropping what it made if the tenant is being deleted (its deletion may have dropped the collections before this
-     * run's last add made the target's again).
+     * Goes on when the lease is still this instance's and it does not stop; else ends the run with {@link LeaseLost}
+     * (after which {@link #dropIfDeleted} undoes an add that raced the tenant's deletion).
      */
     private Mono<Void> held(TenantId tenant, IndexGeneration target) {
         return (stopping ? Mono.just(false) : states.holds(tenant, instance, target.id()))
                 .flatMap(held -> held ? Mono.<Void>empty() : Mono.error(new LeaseLost()));
     }
 
-    /** After {@link LeaseLost}: the collection of {@code target} made by this run, if its tenant is being deleted. */
+    /**
+     * After {@link LeaseLost}: drops the collection of {@code target} if the tenant is being deleted, which may have
+     * dropped it before this run's last add made it again.
+     */
     private Mono<Void> dropIfDeleted(TenantId tenant, IndexGeneration target) {
         return states.deleted(tenant)
                 .flatMap(deleted -> deleted ? index.dropTenant(tenant, List.of(target))
