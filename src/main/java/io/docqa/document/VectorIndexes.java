@@ -100,6 +100,7 @@ class VectorIndexes {
     /** Whether the tenant's index is gone or being deleted ({@link #fenceForDeletion}). */
     Mono<Boolean> deleted(TenantId tenant) {
         return db.sql("select owner_instance from vector_indexes where tenant_id = :tenant")
+                .bind("tenant", tenant.value())
                 .map(row -> DELETING.equals(row.get("owner_instance", String.class))).one().defaultIfEmpty(true);
     }
 
