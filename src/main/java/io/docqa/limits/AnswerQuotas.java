@@ -17,28 +17,33 @@ import reactor.core.publisher.Mono;
 public class AnswerQuotas {
 
     private final QuotaLimits limits;
+    private final QuestionAdmissions admissions;
     private final PeriodCounters counters;
 
-    AnswerQuotas(QuotaLimits limits, PeriodCounters counters) {
+    AnswerQuotas(QuotaLimits limits, QuestionAdmissions admissions, PeriodCounters counters) {
         this.limits = limits;
+        this.admissions = admissions;
         this.counters = counters;
     }
 
-    /** Takes a question and reserves {@code reserve} completion tokens, or fails with {@code 429 quota_exceeded}. */
+    /**
+     * Takes a question and reserves {@code reserve} completion tokens, or fails with {@code 429 quota_exceeded}: one
+     * statement, and a second only to give the question back when the tokens are refused.
+     */
     public Mono<Ticket> admit(TenantId tenant, long reserve) {
         Instant now = Instant.now();
         Instant day = Quota.DAILY_QUESTIONS.periodStart(now);
         Instant month = Quota.MONTHLY_COMPLETION_TOKENS.periodStart(now);
-        return limits.of(tenant).flatMap(set -> {
-            long questions = set.of(Quota.DAILY_QUESTIONS);
-            long tokens = set.of(Quota.MONTHLY_COMPLETION_TOKENS);
-            return counters.take(tenant, Quota.DAILY_QUESTIONS, day, 1, questions)
-                    .flatMap(taken -> taken ? Mono.empty() : Mono.error(limits.exceeded(Quota.DAILY_QUESTIONS, questions)))
-                    .then(counters.take(tenant, Quota.MONTHLY_COMPLETION_TOKENS, month, reserve, tokens))
-                    .flatMap(taken -> taken ? Mono.just(new Ticket(tenant, day, month, reserve))
+        return admissions.take(tenant, day, month, reserve, limits.defaultOf(Quota.DAILY_QUESTIONS),
+                        limits.defaultOf(Quota.MONTHLY_COMPLETION_TOKENS))
+                .flatMap(taken -> {
+                    if (!taken.question()) {
+                        return Mono.error(limits.exceeded(Quota.DAILY_QUESTIONS, taken.questionLimit()));
+                    }
+                    return taken.reserved() ? Mono.just(new Ticket(tenant, day, month, reserve))
                             : counters.add(tenant, Quota.DAILY_QUESTIONS, day, -1)
-                                    .then(Mono.error(limits.exceeded(Quota.MONTHLY_COMPLETION_TOKENS, tokens))));
-        });
+                                    .then(Mono.error(limits.exceeded(Quota.MONTHLY_COMPLETION_TOKENS, taken.tokenLimit())));
+                });
     }
 
     /** What one admitted question holds; settled or refunded once. */
