@@ -32,8 +32,8 @@ class AnswerMetering {
         this.model = model;
     }
 
-    Flux<ChatEvent> meter(Caller caller, AnswerQuotas.Ticket ticket, Flux<ChatEvent> events) {
-        long admitted = System.nanoTime();
+    /** {@code admitted}: the {@link System#nanoTime()} of the question's admission. */
+    Flux<ChatEvent> meter(Caller caller, AnswerQuotas.Ticket ticket, long admitted, Flux<ChatEvent> events) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger streamed = new AtomicInteger();
         return events
