@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.stereotype.Component;
+import io.docqa.tenant.Caller;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
@@ -19,11 +20,13 @@ public class AnswerQuotas {
     private final QuotaLimits limits;
     private final QuestionAdmissions admissions;
     private final PeriodCounters counters;
+    private final UsageLedger ledger;
 
-    AnswerQuotas(QuotaLimits limits, QuestionAdmissions admissions, PeriodCounters counters) {
+    AnswerQuotas(QuotaLimits limits, QuestionAdmissions admissions, PeriodCounters counters, UsageLedger ledger) {
         this.limits = limits;
         this.admissions = admissions;
         this.counters = counters;
+        this.ledger = ledger;
     }
 
     /**
@@ -62,11 +65,13 @@ public class AnswerQuotas {
             this.reserved = reserved;
         }
 
-        /** The answer ended having generated {@code completionTokens}: the rest of the reservation goes back. */
-        public Mono<Void> settle(long completionTokens) {
-            return Mono.defer(() -> closed.compareAndSet(false, true)
-                    ? counters.add(tenant, Quota.MONTHLY_COMPLETION_TOKENS, month, completionTokens - reserved)
-                    : Mono.empty());
+        /**
+         * The answer ended having generated {@code completionTokens}: the rest of the reservation goes back (once) and
+         * the answer is recorded in the usage ledger, in one statement.
+         */
+        public Mono<Void> settle(long completionTokens, Caller caller, UsageLedger.Answer answer) {
+            return Mono.defer(() -> ledger.answered(caller, answer, closed.compareAndSet(false, true), month,
+                    completionTokens - reserved));
         }
 
         /** The question was refused after all (before any answer): the question and the reservation go back. */
