@@ -43,9 +43,9 @@ final class AsyncProfiling {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
             Process process = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), "JVMTI.agent_load",
-                    library.toString(), options)).redirectErrorStream(true).start();
+                    library.toString(), '"' + options + '"')).redirectErrorStream(true).start(); // unquoted, jcmd splits the options
             String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || output.contains("error")) {
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || !output.contains("return code: 0")) {
                 System.out.println("  async-profiler " + options + ": " + output.strip());
             }
         } catch (IOException e) {

@@ -209,6 +209,10 @@ public final class ChatBenchmark {
             if (profiler != null) {
                 Path file = Path.of("target", "bench", "burst-profile-" + instance.name().replaceAll("[^A-Za-z0-9.-]", "_") + ".collapsed");
                 profiler.stop(instance.pid(), file);
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    lines.add("  no profile of " + instance.name() + " was written (see its log)");
+                    continue;
+                }
                 ProfileTable table = ProfileTable.read(file);
                 lines.add("  where " + instance.name() + "'s CPU went (" + table.total() + " samples, " + file + "):");
                 lines.add("  | area | share of samples | per question |");
