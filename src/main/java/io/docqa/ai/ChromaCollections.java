@@ -136,10 +136,18 @@ final class ChromaCollections implements AutoCloseable {
                 ? "api/v2/tenants/" + collection.tenant() + "/databases/" + collection.database()
                 : collection.databasePath() + "collections/" + collection.collection();
         return bounded(call(HttpMethod.DELETE, path, null).then())
-                .doFinally(signal -> {
-                    stores.remove(collection);
-                    ids.remove(collection);
-                });
+                .doFinally(signal -> forget(collection));
+    }
+
+    private void forget(ChromaAddress collection) {
+        stores.remove(collection);
+        ids.remove(collection);
+    }
+
+    /** Deletes the collection with every record in it, if there is one; never the database around it. */
+    Mono<Void> dropCollection(ChromaAddress collection) {
+        return bounded(call(HttpMethod.DELETE, collection.databasePath() + "collections/" + collection.collection(), null).then())
+                .doFinally(signal -> forget(collection));
     }
 
     /** Whether Chroma answers its heartbeat within {@code within}. Never fails. */
