@@ -51,18 +51,19 @@ public final class ChatBenchmark {
         Random random = new Random(1);
 
         List<String> jvmOptions = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+        int atOnce = Math.max(options.streams(), options.burst());
         Map<String, String> settings = Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
-                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
-                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
+                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(atOnce * 2),
+                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(atOnce * 2),
                 // a stream per tenant or several: the burst measures capacity, not each tenant's share
-                "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(options.streams() * 2),
-                "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(options.streams() * 2),
+                "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(atOnce * 2),
+                "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(atOnce * 2),
                 "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s");
         try (FakeOllama ollama = FakeOllama.start();
                 ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(), jvmOptions, settings);
                 MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
-                SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100);
-                ComparedInstances compared = new ComparedInstances("measured", questions)) {
+                SseQuestions questions = new SseQuestions(service.baseUrl(), atOnce + 100);
+                ComparedInstances compared = new ComparedInstances("measured", questions, service.pid())) {
             BenchApi api = new BenchApi(service.baseUrl());
             fastModel(ollama);
 
@@ -82,7 +83,8 @@ public final class ChatBenchmark {
             }
             System.out.println("1 tenant:     added " + oneTenant);
 
-            List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(bigTenant)));
+            // tenant 0 again with a token of now: step 1 can outlast an access token (15 min) on a loaded machine
+            List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(api.login(email))));
             started = System.nanoTime();
             AtomicInteger made = new AtomicInteger();
             Flux.range(1, options.tenants() - 1)
@@ -103,7 +105,11 @@ public final class ChatBenchmark {
             System.out.println(tenants.size() + " tenants, first question of each: added " + firstOfEach);
             Percentiles manyTenants = sequential(questions, inTurn, inTurn.size(), random);
             System.out.println(tenants.size() + " tenants: added " + manyTenants);
+            List<String> burstLines = bursts(compared, options, inTurn, random);
 
+            if (options.streams() == 0) {
+                System.exit(0);
+            }
             ollama.reset();
             streamingModel(ollama, options);
             metrics.reset();
@@ -125,6 +131,7 @@ public final class ChatBenchmark {
             System.out.println("  (the first question of each of them:          " + firstOfEach + ")");
             System.out.printf("ratio %d tenants / 1 tenant: p50 %.2fx, p99 %.2fx (target <= 1.2x)%n", tenants.size(),
                     manyTenants.p50() / oneTenant.p50(), manyTenants.p99() / oneTenant.p99());
+            burstLines.forEach(System.out::println);
             System.out.printf("%d concurrent streams (%s): %d completed with done, %d errors, at most %d open at once, %.1f s%n",
                     concurrent.clients(), options.asking() > 0 ? "at most " + options.asking() + " asking at a time" : "all asking at once",
                     concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds());
@@ -162,6 +169,60 @@ public final class ChatBenchmark {
         System.out.println("== the same questions to " + compared.size() + " instances in turn (load " + ComparedInstances.loadAverage() + ")");
         times.forEach((name, time) -> System.out.printf("  %-28s added %s%n  %-28s (to the sources event: %s)%n", name, time.added(), "", time.sources()));
         return times.get("measured").added();
+    }
+
+    /**
+     * {@code --burst} questions at once, the fast model answering, to each instance in turn ({@code --compare-jar} and
+     * {@code --compare-modes} included), a round that warms every instance up and then {@code --burst-rounds} measured
+     * rounds, the order rotating; the service's CPU per question of each. With {@code --profile LIB} (async-profiler's
+     * {@code libasyncProfiler.so}) each instance's measured rounds are sampled, and where the CPU went is printed.
+     */
+    private static List<String> bursts(ComparedInstances compared, Options options, List<String> tenants, Random random) {
+        List<String> lines = new ArrayList<>();
+        if (options.burst() == 0) {
+            return lines;
+        }
+        List<ComparedInstances.Instance> instances = compared.instances();
+        AsyncProfiling profiler = options.profile() == null ? null : new AsyncProfiling(options.profile());
+        Map<String, List<CpuBurst.Result>> results = new java.util.LinkedHashMap<>();
+        for (int round = 0; round <= options.burstRounds(); round++) {
+            for (int j = 0; j < instances.size(); j++) {
+                ComparedInstances.Instance instance = instances.get((round + j) % instances.size());
+                if (round == 1 && profiler != null) {
+                    profiler.start(instance.pid());
+                }
+                CpuBurst.Result result = CpuBurst.run(instance.questions(), instance.pid(), tenants, options.burst(), random);
+                System.out.printf("  burst round %d, %s: %s (load %s)%n", round, instance.name(), result, ComparedInstances.loadAverage());
+                if (round > 0) {
+                    results.computeIfAbsent(instance.name(), name -> new ArrayList<>()).add(result);
+                }
+            }
+        }
+        lines.add(String.format("%d questions at once, fast model (%d rounds each, median):", options.burst(), options.burstRounds()));
+        for (ComparedInstances.Instance instance : instances) {
+            List<CpuBurst.Result> rounds = new ArrayList<>(results.get(instance.name()));
+            rounds.sort(java.util.Comparator.comparingDouble(CpuBurst.Result::msPerQuestion));
+            CpuBurst.Result median = rounds.get(rounds.size() / 2);
+            lines.add(String.format("  %-28s service CPU %.2f ms per question (embedding threads %.2f ms; rounds %s); errors %d;"
+                            + " time to first token p50 %.0f ms, p99 %.0f ms", instance.name(), median.msPerQuestion(),
+                    median.embeddingMsPerQuestion(), rounds.stream().map(r -> String.format("%.2f", r.msPerQuestion())).toList(),
+                    rounds.stream().mapToInt(CpuBurst.Result::errors).sum(), median.firstTokens().p50(), median.firstTokens().p99()));
+            if (profiler != null) {
+                Path file = Path.of("target", "bench", "burst-profile-" + instance.name().replaceAll("[^A-Za-z0-9.-]", "_") + ".collapsed");
+                profiler.stop(instance.pid(), file);
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    lines.add("  no profile of " + instance.name() + " was written (see its log)");
+                    continue;
+                }
+                ProfileTable table = ProfileTable.read(file);
+                lines.add("  where " + instance.name() + "'s CPU went (" + table.total() + " samples, " + file + "):");
+                lines.add("  | area | share of samples | per question |");
+                lines.add("  |---|---|---|");
+                table.rows(median.msPerQuestion()).forEach(row -> lines.add("  " + row));
+            }
+        }
+        lines.add("  (load average " + ComparedInstances.loadAverage() + ")");
+        return lines;
     }
 
     /** Questions one after another, to the tenants in turn; the added times to first token. */
@@ -232,7 +293,7 @@ public final class ChatBenchmark {
     }
 
     record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs, int asking,
-            List<String> compareModes, Path compareJar) {
+            List<String> compareModes, Path compareJar, int burst, int burstRounds, Path profile) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -245,6 +306,9 @@ public final class ChatBenchmark {
             int asking = 0;
             List<String> compareModes = List.of();
             Path compareJar = null;
+            int burst = 300;
+            int burstRounds = 3;
+            Path profile = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -257,12 +321,17 @@ public final class ChatBenchmark {
                     case "--asking" -> asking = Integer.parseInt(args[++i]);
                     case "--compare-modes" -> compareModes = List.of(args[++i].split(","));
                     case "--compare-jar" -> compareJar = Path.of(args[++i]);
+                    case "--burst" -> burst = Integer.parseInt(args[++i]);
+                    case "--burst-rounds" -> burstRounds = Integer.parseInt(args[++i]);
+                    case "--profile" -> profile = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), "
-                            + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none)");
+                            + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none), "
+                            + "--burst N (300; 0: none), --burst-rounds N (3), --profile PATH/libasyncProfiler.so (none)");
                 }
             }
-            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking, compareModes, compareJar);
+            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking, compareModes, compareJar,
+                    burst, burstRounds, profile);
         }
     }
 }
