@@ -106,7 +106,8 @@ class Answering {
                         find(caller, question, userQuestions(earlier)))
                 : history(caller, existing).flatMap(recorded -> Mono.zip(addQuestion(caller, question, recorded),
                         find(caller, question, userQuestions(recorded.history()))));
-        return recordedAndFound.doOnSubscribe(subscription -> reservation.attach()).flatMapMany(both -> {
+        // detached once done: the answer that streams after it does not hold the subscriptions that recorded and searched
+        return recordedAndFound.doOnSubscribe(subscription -> reservation.attach()).onTerminateDetach().flatMapMany(both -> {
             Recorded recorded = both.getT1();
             UUID conversationId = recorded.conversation().id();
             Signal<List<Source>> sources = both.getT2();
