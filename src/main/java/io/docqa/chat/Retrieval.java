@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import io.docqa.ai.Embedder;
+import io.docqa.ai.EmbeddingModel;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorMatch;
 import io.docqa.document.DocumentDirectory;
+import io.docqa.document.IndexGenerations;
 import io.docqa.document.KeywordHit;
 import io.docqa.document.KeywordQuery;
 import io.docqa.document.KeywordSearch;
@@ -33,15 +35,17 @@ class Retrieval {
     private final Embedder embedder;
     private final TenantVectorIndex index;
     private final DocumentDirectory directory;
+    private final IndexGenerations generations;
     private final KeywordSearch keywords;
     private final RetrievalProperties properties;
     private final double defaultMinScore;
 
-    Retrieval(Embedder embedder, TenantVectorIndex index, DocumentDirectory directory, KeywordSearch keywords,
+    Retrieval(Embedder embedder, TenantVectorIndex index, DocumentDirectory directory, IndexGenerations generations, KeywordSearch keywords,
             RetrievalProperties properties, ChatProperties chat) {
         this.embedder = embedder;
         this.index = index;
         this.directory = directory;
+        this.generations = generations;
         this.keywords = keywords;
         this.properties = properties;
         this.defaultMinScore = chat.defaultMinScore();
@@ -65,11 +69,12 @@ class Retrieval {
     }
 
     /**
-     * The passages for the question, best first; empty when nothing relevant was found. {@code earlier} are the user
-     * questions before it in its conversation, oldest first: a follow-up ("And for digital goods?") is searched
-     * together with the last {@code follow-up-turns} of them.
+     * The candidates for the question from both paths. {@code earlier} are the user questions before it in its
+     * conversation, oldest first: a follow-up ("And for digital goods?") is searched together with the last
+     * {@code follow-up-turns} of them. Neither path depends on the question's {@code top_k}, so the search can start
+     * before the tenant's default top_k is known; {@link #sources} decides and cuts.
      */
-    Mono<List<Source>> search(TenantId tenant, ChatLimits.Question question, List<String> earlier) {
+    Mono<Found> find(TenantId tenant, ChatLimits.Question question, List<String> earlier) {
         String before = String.join("\n", earlier.subList(Math.max(0, earlier.size() - properties.followUpTurns()), earlier.size()));
         RetrievalProperties.Mode mode = properties.mode();
         Mono<VectorFound> vector = mode.vector() ? vectorSearch(tenant, question, before) : Mono.just(VectorFound.NONE);
@@ -77,26 +82,34 @@ class Retrieval {
                 ? keywords.search(tenant, new KeywordQuery(question.text(), before, properties.followUpWeight()),
                         question.documentIds(), properties.candidates())
                 : Mono.just(List.of());
-        return Mono.zip(vector, keyword).map(both -> sources(question, both.getT1(), both.getT2()));
-    }
-
-    private Mono<VectorFound> vectorSearch(TenantId tenant, ChatLimits.Question question, String before) {
-        Mono<float[]> query = before.isBlank() || properties.followUpWeight() == 0
-                ? embedder.embed(question.text())
-                : embedder.embedAll(List.of(question.text(), before))
-                        .map(vectors -> QueryVectors.weighted(vectors.get(0), vectors.get(1), properties.followUpWeight()));
-        return query
-                .flatMap(vector -> index.search(tenant, vector, properties.candidates(), 0, question.documentIds()))
-                .flatMap(matches -> directory.readyNames(tenant, matches.stream().map(VectorMatch::documentId).distinct().toList())
-                        .map(names -> new VectorFound(matches.stream().filter(match -> names.containsKey(match.documentId())).toList(), names)));
+        return Mono.zip(vector, keyword).map(both -> new Found(both.getT1(), both.getT2()));
     }
 
     /**
-     * An explicit {@code min_score} is the caller's own relevance decision: a floor on each source's score. Without
-     * one, the relevance decision decides, and vector matches below {@code docqa.chat.default-min-score} are no
-     * candidates.
+     * In the generation of the tenant's index that searches use (while a re-index builds a new one, the old one), with
+     * the question embedded by that generation's model.
      */
-    private List<Source> sources(ChatLimits.Question question, VectorFound vector, List<KeywordHit> keyword) {
+    private Mono<VectorFound> vectorSearch(TenantId tenant, ChatLimits.Question question, String before) {
+        return generations.searched(tenant).flatMap(generation -> {
+            EmbeddingModel model = generation.model();
+            Mono<float[]> query = before.isBlank() || properties.followUpWeight() == 0
+                    ? embedder.embed(model, question.text())
+                    : embedder.embedAll(model, List.of(question.text(), before))
+                            .map(vectors -> QueryVectors.weighted(vectors.get(0), vectors.get(1), properties.followUpWeight()));
+            return query.flatMap(vector -> index.search(tenant, generation, vector, properties.candidates(), 0, question.documentIds()));
+        }).flatMap(matches -> directory.readyNames(tenant, matches.stream().map(VectorMatch::documentId).distinct().toList())
+                .map(names -> new VectorFound(matches.stream().filter(match -> names.containsKey(match.documentId())).toList(), names)));
+    }
+
+    /**
+     * The passages for the question from what {@link #find} found, best first, at most its {@code top_k}; empty when
+     * nothing relevant was found. An explicit {@code min_score} is the caller's own relevance decision: a floor on each
+     * source's score. Without one, the relevance decision decides, and vector matches below
+     * {@code docqa.chat.default-min-score} are no candidates.
+     */
+    List<Source> sources(ChatLimits.Question question, Found found) {
+        VectorFound vector = found.vector();
+        List<KeywordHit> keyword = found.keyword();
         Double explicitFloor = question.minScore();
         if (log.isDebugEnabled()) {
             RelevanceDecision.Evidence evidence = RelevanceDecision.Evidence.of(vector.matches(), keyword, properties.relevance().agreementDepth());
@@ -119,7 +132,11 @@ class Retrieval {
                 .toList();
     }
 
-    private record VectorFound(List<VectorMatch> matches, Map<UUID, String> names) {
+    /** What both paths found for one question, before the relevance decision. */
+    record Found(VectorFound vector, List<KeywordHit> keyword) {
+    }
+
+    record VectorFound(List<VectorMatch> matches, Map<UUID, String> names) {
 
         static final VectorFound NONE = new VectorFound(List.of(), Map.of());
     }
