@@ -1,9 +1,15 @@
 package io.docqa.ai;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,18 +19,21 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.function.Tuples;
 
 /**
  * Turns text into vectors with the in-process all-MiniLM-L6-v2 model ({@code docqa.embedding.model}: fp32, or int8;
- * 384 dimensions, unit length), every token of a
- * text counted ({@code docqa.embedding.max-sequence-length} tokens at once, longer texts in windows). All inference
- * runs on the bounded scheduler {@code embed} ({@code docqa.embedding.threads}, one per core by default), one text per
- * task: a batch spreads over every core and a question waits behind at most a few texts, never behind whole batches.
- * Past {@code docqa.embedding.max-queued-texts} waiting texts the call fails with {@link EmbedderBusyException}
- * instead of queueing without end. A model that cannot be loaded fails every call at once with
+ * 384 dimensions, unit length), every token of a text counted ({@code docqa.embedding.max-sequence-length} tokens at
+ * once, longer texts in windows). All inference runs on the bounded scheduler {@code embed}
+ * ({@code docqa.embedding.threads}, one per core by default), one run on one thread at a time: a batch goes in tasks of
+ * {@code docqa.embedding.batch-size} texts of like length (fp32; the int8 model one text per task), which spread over
+ * every core, and a question waits behind at most one such task per core. A question that finds the embedder idle runs
+ * on {@code docqa.embedding.question-threads} threads; fp32 questions that queue up in a burst run together. Past
+ * {@code docqa.embedding.max-queued-texts} waiting tasks the call fails with {@link EmbedderBusyException} instead of
+ * queueing without end. A model that cannot be loaded fails every call at once with
  * {@link EmbedderUnavailableException}; the load is tried again on the first call 30 s later.
  */
 @Component
@@ -37,8 +46,15 @@ public class Embedder implements AutoCloseable {
 
     private final int threads;
     private final EmbeddingModel choice;
+    private final boolean batchQuestions;
     private final Scheduler scheduler;
     private final Mono<MiniLmModel> model;
+    /** Tasks running on {@link #scheduler} now. */
+    private final AtomicInteger running = new AtomicInteger();
+    private final Queue<WaitingQuestion> questions = new ConcurrentLinkedQueue<>();
+
+    private record WaitingQuestion(String text, MonoSink<float[]> sink) {
+    }
 
     /** With the default settings: a thread per core, 2048 texts waiting at most, windows of 256 tokens. */
     public Embedder() {
@@ -47,8 +63,8 @@ public class Embedder implements AutoCloseable {
 
     @Autowired
     Embedder(EmbeddingProperties properties) {
-        this(properties.effectiveThreads(), Math.max(1, properties.maxQueuedTexts() / properties.effectiveThreads()),
-                properties.maxSequenceLength(), properties.model());
+        this(properties, () -> MiniLmModel.load(properties.model(), properties.maxSequenceLength(),
+                properties.batchSize(), properties.questionThreads()), RELOAD_AFTER);
     }
 
     Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength) {
@@ -56,18 +72,18 @@ public class Embedder implements AutoCloseable {
     }
 
     Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength, EmbeddingModel model) {
-        this(threads, queuedTextsPerThread, model, () -> MiniLmModel.load(model, maxSequenceLength), RELOAD_AFTER);
+        this(new EmbeddingProperties(threads, threads * queuedTextsPerThread, maxSequenceLength, model));
     }
 
     Embedder(int threads, int queuedTextsPerThread, Callable<MiniLmModel> loader, Duration reloadAfter) {
-        this(threads, queuedTextsPerThread, EmbeddingModel.ALL_MINILM_L6_V2, loader, reloadAfter);
+        this(new EmbeddingProperties(threads, threads * queuedTextsPerThread, 256), loader, reloadAfter);
     }
 
-    private Embedder(int threads, int queuedTextsPerThread, EmbeddingModel choice, Callable<MiniLmModel> loader,
-            Duration reloadAfter) {
-        this.threads = threads;
-        this.choice = choice;
-        this.scheduler = Schedulers.newBoundedElastic(threads, queuedTextsPerThread, "embed");
+    Embedder(EmbeddingProperties properties, Callable<MiniLmModel> loader, Duration reloadAfter) {
+        this.threads = properties.effectiveThreads();
+        this.choice = properties.model();
+        this.batchQuestions = properties.batchQuestions();
+        this.scheduler = Schedulers.newBoundedElastic(threads, Math.max(1, properties.maxQueuedTexts() / threads), "embed");
         this.model = onScheduler(() -> load(loader))
                 .cache(loaded -> FOREVER, failure -> reloadAfter, () -> Duration.ZERO);
     }
@@ -95,7 +111,9 @@ public class Embedder implements AutoCloseable {
 
     /** The vector of one text (a question). Blank text is an {@link IllegalArgumentException}. */
     public Mono<float[]> embed(String text) {
-        return model.flatMap(loaded -> onScheduler(() -> loaded.vector(text)));
+        return model.flatMap(loaded -> batchQuestions && loaded.windowsPerRun() > 1
+                ? inTurn(loaded, text)
+                : onScheduler(() -> alone(loaded, text)));
     }
 
     /** The vectors of a batch (chunks of a document), in the order of the texts. */
@@ -103,15 +121,94 @@ public class Embedder implements AutoCloseable {
         if (texts.isEmpty()) {
             return Mono.just(List.of());
         }
-        // unordered, so that a long text never leaves a core idle until it is done; put back in order at the end
-        return model.flatMapMany(loaded -> Flux.range(0, texts.size())
-                        .flatMap(i -> onScheduler(() -> Tuples.of(i, loaded.vector(texts.get(i)))), threads, 1))
+        return model.flatMapMany(loaded -> Flux.fromIterable(likeLengths(texts, loaded.windowsPerRun()))
+                        // unordered, so that a long task never leaves a core idle until it is done; in order at the end
+                        .flatMap(task -> onScheduler(() -> Tuples.of(task,
+                                loaded.vectors(task.stream().map(texts::get).toList()))), threads, 1))
                 .collectList()
-                .map(vectors -> {
+                .map(tasks -> {
                     float[][] ordered = new float[texts.size()][];
-                    vectors.forEach(vector -> ordered[vector.getT1()] = vector.getT2());
+                    tasks.forEach(task -> {
+                        for (int i = 0; i < task.getT1().size(); i++) {
+                            ordered[task.getT1().get(i)] = task.getT2().get(i);
+                        }
+                    });
                     return List.of(ordered);
                 });
+    }
+
+    /** The indexes of the texts, longest first, in tasks of {@code size}: texts of a task pad each other little. */
+    private static List<List<Integer>> likeLengths(List<String> texts, int size) {
+        List<Integer> longestFirst = IntStream.range(0, texts.size()).boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> texts.get(i).length()).reversed())
+                .toList();
+        List<List<Integer>> tasks = new ArrayList<>();
+        for (int from = 0; from < longestFirst.size(); from += size) {
+            tasks.add(longestFirst.subList(from, Math.min(from + size, longestFirst.size())));
+        }
+        return tasks;
+    }
+
+    /** On the idle cores when this is the only task running, else on this thread only. */
+    private float[] alone(MiniLmModel loaded, String text) {
+        return running.get() == 1 ? loaded.vectorOnIdleCores(text) : loaded.vector(text);
+    }
+
+    /**
+     * The question waits in {@link #questions}; the task scheduled for it takes every question waiting by then (up to a
+     * run's worth), so questions that queued up behind other work run together, and one that finds the embedder free
+     * runs alone at once. A task that finds its question taken by an earlier one has nothing to do.
+     */
+    private Mono<float[]> inTurn(MiniLmModel loaded, String text) {
+        return Mono.create(sink -> {
+            WaitingQuestion question = new WaitingQuestion(text, sink);
+            questions.add(question);
+            sink.onCancel(() -> questions.remove(question));
+            try {
+                scheduler.schedule(() -> answerWaiting(loaded));
+            }
+            catch (RejectedExecutionException busy) {
+                questions.remove(question);
+                sink.error(new EmbedderBusyException(busy));
+            }
+        });
+    }
+
+    private void answerWaiting(MiniLmModel loaded) {
+        running.incrementAndGet();
+        try {
+            answer(loaded);
+        }
+        finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private void answer(MiniLmModel loaded) {
+        List<WaitingQuestion> taken = new ArrayList<>();
+        for (WaitingQuestion next; taken.size() < loaded.windowsPerRun() && (next = questions.poll()) != null; ) {
+            taken.add(next);
+        }
+        if (taken.size() > 1) {
+            try {
+                List<float[]> vectors = loaded.vectors(taken.stream().map(WaitingQuestion::text).toList());
+                for (int i = 0; i < taken.size(); i++) {
+                    taken.get(i).sink().success(vectors.get(i));
+                }
+                return;
+            }
+            catch (RuntimeException oneOfThemFailed) {
+                // a blank question among them: each is answered on its own below
+            }
+        }
+        for (WaitingQuestion question : taken) {
+            try {
+                question.sink().success(alone(loaded, question.text()));
+            }
+            catch (RuntimeException failure) {
+                question.sink().error(failure);
+            }
+        }
     }
 
     /** Whether the model is loaded, loading it if need be; false while a failed load stands. Never fails. */
@@ -133,9 +230,19 @@ public class Embedder implements AutoCloseable {
     }
 
     private <T> Mono<T> onScheduler(Callable<T> work) {
-        return Mono.fromCallable(work)
+        return Mono.fromCallable(() -> counted(work))
                 .subscribeOn(scheduler)
                 .onErrorMap(RejectedExecutionException.class, EmbedderBusyException::new);
+    }
+
+    private <T> T counted(Callable<T> work) throws Exception {
+        running.incrementAndGet();
+        try {
+            return work.call();
+        }
+        finally {
+            running.decrementAndGet();
+        }
     }
 
     @Override
