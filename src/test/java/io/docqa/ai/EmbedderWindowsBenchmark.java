@@ -3,6 +3,7 @@ package io.docqa.ai;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +39,10 @@ import reactor.core.publisher.Mono;
  * together; and the time of one question while the embedder is idle, on one thread or on the idle cores.</li>
  * </ul>
  * Every figure is taken once a round, in an order rotated each round, so that the drift of a shared machine's speed
- * falls on all; the ratios are taken within each round. Not a test. Run with
- * {@code bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5 --questions 400 --alone 100 --corpus DIR]}.
+ * falls on all; the ratios are taken within each round. Each figure also comes per CPU-second of this process (chunks or
+ * questions over the CPU time it used meanwhile): on a machine shared with other work that, not the wall clock, says
+ * how well the cores it got were used (a chunk's FLOP per CPU-second against a core's share of the peak). Not a test. Run with
+ * {@code bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5 --questions 400 --alone 100 --warm-up-rounds 1 --corpus DIR]}.
  */
 public final class EmbedderWindowsBenchmark {
 
@@ -51,9 +54,13 @@ public final class EmbedderWindowsBenchmark {
     private static final int HIDDEN = 384;
     private static final int FEED_FORWARD = 1536;
     private static final int WINDOW = 256;
+    private static final double CORE_PEAK_GFLOPS = PEAK_GFLOPS / 2;
+    private static final String PER_CPU_SECOND = " per CPU-s";
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** A figure of one round: its value and what it means. */
-    private record Figure(double value, String text) {
+    /** A figure of one round: its value, what it means, and how many chunks or questions it took. */
+    private record Figure(double value, String text, int work) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,6 +69,7 @@ public final class EmbedderWindowsBenchmark {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         int burst = Integer.parseInt(options.getOrDefault("questions", "400"));
         int alone = Integer.parseInt(options.getOrDefault("alone", "100"));
+        int warmUpRounds = Integer.parseInt(options.getOrDefault("warm-up-rounds", "1"));
         int threads = Runtime.getRuntime().availableProcessors();
         Path corpus = options.containsKey("corpus") ? Path.of(options.get("corpus"))
                 : CORPORA.stream().filter(Files::isDirectory).findFirst().orElseThrow();
@@ -82,11 +90,11 @@ public final class EmbedderWindowsBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
 
         Map<String, Callable<Figure>> measures = new LinkedHashMap<>();
-        measures.put("chunks LangChain4j fp32", () -> chunksPerSecond(chunks.size() / run(pool, threads, chunks, langChain4jFp32::vector), gflopPerChunk));
-        measures.put("chunks embedder was fp32", () -> chunksPerSecond(chunks.size() / uploads(wasFp32, chunks), gflopPerChunk));
-        measures.put("chunks embedder fp32", () -> chunksPerSecond(chunks.size() / uploads(fp32, chunks), gflopPerChunk));
-        measures.put("chunks LangChain4j int8", () -> chunksPerSecond(chunks.size() / run(pool, threads, chunks, langChain4jInt8::vector), gflopPerChunk));
-        measures.put("chunks embedder int8", () -> chunksPerSecond(chunks.size() / uploads(int8, chunks), gflopPerChunk));
+        measures.put("chunks LangChain4j fp32", () -> chunksPerSecond(chunks.size(), run(pool, threads, chunks, langChain4jFp32::vector), gflopPerChunk));
+        measures.put("chunks embedder was fp32", () -> chunksPerSecond(chunks.size(), uploads(wasFp32, chunks), gflopPerChunk));
+        measures.put("chunks embedder fp32", () -> chunksPerSecond(chunks.size(), uploads(fp32, chunks), gflopPerChunk));
+        measures.put("chunks LangChain4j int8", () -> chunksPerSecond(chunks.size(), run(pool, threads, chunks, langChain4jInt8::vector), gflopPerChunk));
+        measures.put("chunks embedder int8", () -> chunksPerSecond(chunks.size(), uploads(int8, chunks), gflopPerChunk));
         measures.put("burst was fp32", () -> burst(wasFp32, questions));
         measures.put("burst fp32 run together", () -> burst(fp32, questions));
         measures.put("burst fp32 one per run", () -> burst(fp32QuestionsAlone, questions));
@@ -104,6 +112,12 @@ public final class EmbedderWindowsBenchmark {
         ratios.put("burst fp32: run together / was", new String[] {"burst fp32 run together", "burst was fp32"});
         ratios.put("burst fp32: run together / one per run", new String[] {"burst fp32 run together", "burst fp32 one per run"});
         ratios.put("burst int8: now / was", new String[] {"burst int8", "burst was int8"});
+        for (String name : List.copyOf(ratios.keySet())) {
+            if (!name.startsWith("alone")) {
+                String[] pair = ratios.get(name);
+                ratios.put(name + PER_CPU_SECOND, new String[] {pair[0] + PER_CPU_SECOND, pair[1] + PER_CPU_SECOND});
+            }
+        }
         ratios.put("alone fp32: was / idle cores (speed-up)", new String[] {"alone was fp32 (1 thread)", "alone fp32 (idle cores)"});
         ratios.put("alone int8: was / idle cores (speed-up)", new String[] {"alone was int8 (1 thread)", "alone int8 (idle cores)"});
 
@@ -111,18 +125,26 @@ public final class EmbedderWindowsBenchmark {
         Map<String, List<Double>> values = new LinkedHashMap<>();
         Map<String, List<Double>> ratioValues = new LinkedHashMap<>();
         try {
-            for (String name : names) { // warm-up
-                measures.get(name).call();
+            for (int round = 0; round < warmUpRounds; round++) {
+                for (String name : names) {
+                    measures.get(name).call();
+                }
             }
             for (int round = 0; round < rounds; round++) {
                 Map<String, Double> figures = new LinkedHashMap<>();
                 System.out.printf("round %d:%n", round + 1);
                 for (int i = 0; i < names.size(); i++) {
                     String name = names.get((i + round) % names.size());
+                    long cpuBefore = CPU.getProcessCpuTime();
                     Figure figure = measures.get(name).call();
+                    double perCpuSecond = figure.work() / ((CPU.getProcessCpuTime() - cpuBefore) / 1e9);
                     figures.put(name, figure.value());
+                    figures.put(name + PER_CPU_SECOND, perCpuSecond);
                     values.computeIfAbsent(name, n -> new ArrayList<>()).add(figure.value());
-                    System.out.printf("  %-28s %s   (load %s)%n", name, figure.text(), load());
+                    values.computeIfAbsent(name + PER_CPU_SECOND, n -> new ArrayList<>()).add(perCpuSecond);
+                    System.out.printf("  %-28s %s; %.1f per CPU-second%s   (load %s)%n", name, figure.text(), perCpuSecond,
+                            name.startsWith("chunks") ? String.format(" = %.3f of a core's peak", perCpuSecond * gflopPerChunk / CORE_PEAK_GFLOPS) : "",
+                            load());
                 }
                 ratios.forEach((name, pair) -> ratioValues.computeIfAbsent(name, n -> new ArrayList<>())
                         .add(figures.get(pair[0]) / figures.get(pair[1])));
@@ -133,8 +155,10 @@ public final class EmbedderWindowsBenchmark {
             Stream.of(wasFp32, fp32, fp32QuestionsAlone, wasInt8, int8).forEach(Embedder::close);
         }
         System.out.println("medians over the rounds (chunks/s and the share of the FLOP ceiling; questions/s; ms):");
-        values.forEach((name, list) -> System.out.printf("  %-28s %8.2f%s%n", name, median(list),
-                name.startsWith("chunks") ? String.format("   %.3f of the FLOP ceiling", median(list) * gflopPerChunk / PEAK_GFLOPS) : ""));
+        values.forEach((name, list) -> System.out.printf("  %-42s %8.2f%s%n", name, median(list),
+                !name.startsWith("chunks") ? ""
+                        : name.endsWith(PER_CPU_SECOND) ? String.format("   %.3f of a core's peak", median(list) * gflopPerChunk / CORE_PEAK_GFLOPS)
+                        : String.format("   %.3f of the FLOP ceiling", median(list) * gflopPerChunk / PEAK_GFLOPS)));
         System.out.println("median of the same-round ratios:");
         ratioValues.forEach((name, list) -> System.out.printf("  %-42s %.3fx  (rounds: %s)%n", name, median(list),
                 list.stream().map(r -> String.format("%.3f", r)).toList()));
@@ -146,9 +170,10 @@ public final class EmbedderWindowsBenchmark {
         return embedder;
     }
 
-    private static Figure chunksPerSecond(double perSecond, double gflopPerChunk) {
+    private static Figure chunksPerSecond(int chunks, double seconds, double gflopPerChunk) {
+        double perSecond = chunks / seconds;
         return new Figure(perSecond, String.format("%7.1f chunks/s, %.3f of the FLOP ceiling", perSecond,
-                perSecond * gflopPerChunk / PEAK_GFLOPS));
+                perSecond * gflopPerChunk / PEAK_GFLOPS), chunks);
     }
 
     /** Seconds for all chunks, given to the embedder as uploads do: 64 a call, two calls under way. */
@@ -174,7 +199,7 @@ public final class EmbedderWindowsBenchmark {
                 .then().block();
         double perSecond = questions.size() / ((System.nanoTime() - started) / 1e9);
         return new Figure(perSecond, String.format("%7.1f questions/s, wait p50 %.1f ms, p99 %.1f ms", perSecond,
-                percentile(waits, 0.5), percentile(waits, 0.99)));
+                percentile(waits, 0.5), percentile(waits, 0.99)), questions.size());
     }
 
     /** One question after another on an idle embedder: the median time of one. */
@@ -186,7 +211,8 @@ public final class EmbedderWindowsBenchmark {
             times.add((System.nanoTime() - asked) / 1e6);
         }
         double p50 = percentile(times, 0.5);
-        return new Figure(p50, String.format("%7.2f ms p50 a question alone (p90 %.2f ms)", p50, percentile(times, 0.9)));
+        return new Figure(p50, String.format("%7.2f ms p50 a question alone (p90 %.2f ms)", p50, percentile(times, 0.9)),
+                questions.size());
     }
 
     /** Seconds for all texts, {@code threads} at a time. */
