@@ -64,7 +64,7 @@ public class Embedder implements AutoCloseable {
     @Autowired
     Embedder(EmbeddingProperties properties) {
         this(properties, () -> MiniLmModel.load(properties.model(), properties.maxSequenceLength(),
-                properties.batchSize(), properties.questionThreads()), RELOAD_AFTER);
+                properties.batchSize(), properties.batchTokens(), properties.questionThreads()), RELOAD_AFTER);
     }
 
     Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength) {

@@ -29,8 +29,9 @@ import ai.onnxruntime.OrtSession;
  * untruncated, and cut into {@link TokenWindows} of {@code maxSequenceLength} tokens (the model was trained at 256);
  * the mean-pooled vectors of the windows are averaged, weighted by their tokens, and normalised (what LangChain4j does
  * with its windows of 510). A text that fits one window gets the vector LangChain4j gives it;</li>
- * <li>the windows of several texts run together, up to {@code windowsPerRun} in one {@link MeanPooledRun}, longest
- * with longest so that little is padding (the int8 model takes one window per run, see there).</li>
+ * <li>the windows of several texts run together, up to {@code windowsPerRun} and {@code tokensPerRun} (padding
+ * included) in one {@link MeanPooledRun}, longest with longest so that little is padding: short windows gain from
+ * company, long ones lose once a run's activations outgrow the caches (the int8 model takes one window per run).</li>
  * </ul>
  */
 final class MiniLmModel {
@@ -48,9 +49,10 @@ final class MiniLmModel {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxSequenceLength;
     private final int windowsPerRun;
+    private final int tokensPerRun;
 
     private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession oneThread, OrtSession forQuestions,
-            HuggingFaceTokenizer tokenizer, int maxSequenceLength, int windowsPerRun) throws OrtException {
+            HuggingFaceTokenizer tokenizer, int maxSequenceLength, int windowsPerRun, int tokensPerRun) throws OrtException {
         this.model = model;
         this.environment = environment;
         this.oneThread = oneThread;
@@ -59,26 +61,28 @@ final class MiniLmModel {
         this.tokenizer = tokenizer;
         this.maxSequenceLength = maxSequenceLength;
         this.windowsPerRun = model.takesBatches() ? windowsPerRun : 1;
+        this.tokensPerRun = tokensPerRun;
     }
 
-    /** fp32, runs of up to 8 windows, questions on one thread. */
+    /** fp32, runs of up to 8 windows and 512 tokens, questions on one thread. */
     static MiniLmModel load(int maxSequenceLength) throws IOException, OrtException {
-        return load(EmbeddingModel.ALL_MINILM_L6_V2, maxSequenceLength, 8, 1);
+        return load(EmbeddingModel.ALL_MINILM_L6_V2, maxSequenceLength, 8, 512, 1);
     }
 
     /**
-     * @param windowsPerRun   windows of fp32 run together (the int8 model always runs one)
+     * @param windowsPerRun   windows of fp32 run together at most (the int8 model always runs one)
+     * @param tokensPerRun    padded tokens of a run at most, unless it is a single window
      * @param questionThreads threads a question runs on while nothing else is embedded (1: no second session)
      */
-    static MiniLmModel load(EmbeddingModel model, int maxSequenceLength, int windowsPerRun, int questionThreads)
-            throws IOException, OrtException {
+    static MiniLmModel load(EmbeddingModel model, int maxSequenceLength, int windowsPerRun, int tokensPerRun,
+            int questionThreads) throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (InputStream tokenizer = resource(model.tokenizerResource())) {
             HuggingFaceTokenizer untruncated = HuggingFaceTokenizer.newInstance(tokenizer,
                     Map.of("truncation", "false", "padding", "false"));
             List<OrtSession> sessions = sessions(environment, model, questionThreads > 1 ? List.of(1, questionThreads) : List.of(1));
             return new MiniLmModel(model, environment, sessions.get(0), sessions.get(sessions.size() - 1), untruncated,
-                    maxSequenceLength, windowsPerRun);
+                    maxSequenceLength, windowsPerRun, tokensPerRun);
         }
     }
 
@@ -139,8 +143,13 @@ final class MiniLmModel {
         Arrays.setAll(longestFirst, i -> i);
         Arrays.sort(longestFirst, Comparator.comparingInt((Integer i) -> pieces.get(i).window().ids().length).reversed());
         float[][] pooled = new float[pieces.size()][];
-        for (int from = 0; from < longestFirst.length; from += windowsPerRun) {
-            List<Integer> run = Arrays.asList(longestFirst).subList(from, Math.min(from + windowsPerRun, longestFirst.length));
+        for (int from = 0, to; from < longestFirst.length; from = to) {
+            int longest = pieces.get(longestFirst[from]).window().ids().length;
+            to = from + 1;
+            while (to < longestFirst.length && to - from < windowsPerRun && (to - from + 1) * longest <= tokensPerRun) {
+                to++;
+            }
+            List<Integer> run = Arrays.asList(longestFirst).subList(from, to);
             float[][] vectors = run(session, run.stream().map(i -> pieces.get(i).window().ids()).toList());
             for (int i = 0; i < run.size(); i++) {
                 pooled[run.get(i)] = vectors[i];

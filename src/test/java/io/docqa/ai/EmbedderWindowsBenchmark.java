@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
  * <ul>
  * <li>chunks/s of LangChain4j's encoder (one {@code [1, n]} run per text, one text per core), of the embedder as it
  * was (one text per task: {@code batch-size 1}), and of the embedder now (tasks of 8 texts of like length, their
- * windows run together), fp32 and int8 (which is never batched), all fed as uploads feed them (64 chunks per call, two
+ * windows run together up to 512 tokens a run; also up to 1024, and 8 windows whatever their length), fp32 and int8
+ * (which is never batched), all fed as uploads feed them (64 chunks per call, two
  * calls under way); with the share of the FLOP ceiling each reaches: the useful FLOP of the chunks' token windows
  * against {@value #PEAK_GFLOPS} GFLOP/s, what 2 cores of the issue's machine did at most;</li>
  * <li>questions/s in a burst of {@code --questions} at once (and each one's wait), questions one per run or run
@@ -42,7 +43,7 @@ import reactor.core.publisher.Mono;
  * falls on all; the ratios are taken within each round. Each figure also comes per CPU-second of this process (chunks or
  * questions over the CPU time it used meanwhile): on a machine shared with other work that, not the wall clock, says
  * how well the cores it got were used (a chunk's FLOP per CPU-second against a core's share of the peak). Not a test. Run with
- * {@code bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5 --questions 400 --alone 100 --warm-up-rounds 1 --corpus DIR]}.
+ * {@code bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5 --questions 400 --alone 100 --warm-up-rounds 1 --short true --corpus DIR]}.
  */
 public final class EmbedderWindowsBenchmark {
 
@@ -82,23 +83,29 @@ public final class EmbedderWindowsBenchmark {
 
         LangChain4jEncoder langChain4jFp32 = LangChain4jEncoder.upTo512(EmbeddingModel.ALL_MINILM_L6_V2);
         LangChain4jEncoder langChain4jInt8 = LangChain4jEncoder.upTo512(EmbeddingModel.ALL_MINILM_L6_V2_Q);
-        Embedder wasFp32 = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 1, 1, false);
-        Embedder fp32 = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 8, 2, true);
-        Embedder fp32QuestionsAlone = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 8, 2, false);
-        Embedder wasInt8 = embedder(EmbeddingModel.ALL_MINILM_L6_V2_Q, 1, 1, false);
-        Embedder int8 = embedder(EmbeddingModel.ALL_MINILM_L6_V2_Q, 1, 2, false);
+        Embedder wasFp32 = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 1, 1024, 1, false);
+        Embedder fp32 = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 8, 512, 2, true);
+        Embedder fp32At1024 = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 8, 1024, 2, true);
+        Embedder fp32Unbounded = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 8, 8 * WINDOW, 2, true);
+        Embedder fp32QuestionsAlone = embedder(EmbeddingModel.ALL_MINILM_L6_V2, 8, 512, 2, false);
+        Embedder wasInt8 = embedder(EmbeddingModel.ALL_MINILM_L6_V2_Q, 1, 1024, 1, false);
+        Embedder int8 = embedder(EmbeddingModel.ALL_MINILM_L6_V2_Q, 1, 1024, 2, false);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
 
         Map<String, Callable<Figure>> measures = new LinkedHashMap<>();
         measures.put("chunks LangChain4j fp32", () -> chunksPerSecond(chunks.size(), run(pool, threads, chunks, langChain4jFp32::vector), gflopPerChunk));
         measures.put("chunks embedder was fp32", () -> chunksPerSecond(chunks.size(), uploads(wasFp32, chunks), gflopPerChunk));
         measures.put("chunks embedder fp32", () -> chunksPerSecond(chunks.size(), uploads(fp32, chunks), gflopPerChunk));
+        measures.put("chunks fp32 1024 tokens a run", () -> chunksPerSecond(chunks.size(), uploads(fp32At1024, chunks), gflopPerChunk));
+        measures.put("chunks fp32 8 windows a run", () -> chunksPerSecond(chunks.size(), uploads(fp32Unbounded, chunks), gflopPerChunk));
         measures.put("chunks LangChain4j int8", () -> chunksPerSecond(chunks.size(), run(pool, threads, chunks, langChain4jInt8::vector), gflopPerChunk));
         measures.put("chunks embedder int8", () -> chunksPerSecond(chunks.size(), uploads(int8, chunks), gflopPerChunk));
         measures.put("burst was fp32", () -> burst(wasFp32, questions));
         measures.put("burst fp32 run together", () -> burst(fp32, questions));
-        measures.put("burst fp32 one per run", () -> burst(fp32QuestionsAlone, questions));
-        measures.put("burst was int8", () -> burst(wasInt8, questions));
+        if (!options.containsKey("short")) {
+            measures.put("burst fp32 one per run", () -> burst(fp32QuestionsAlone, questions));
+            measures.put("burst was int8", () -> burst(wasInt8, questions));
+        }
         measures.put("burst int8", () -> burst(int8, questions));
         measures.put("alone was fp32 (1 thread)", () -> alone(wasFp32, questions.subList(0, alone)));
         measures.put("alone fp32 (idle cores)", () -> alone(fp32, questions.subList(0, alone)));
@@ -106,12 +113,16 @@ public final class EmbedderWindowsBenchmark {
         measures.put("alone int8 (idle cores)", () -> alone(int8, questions.subList(0, alone)));
         Map<String, String[]> ratios = new LinkedHashMap<>();
         ratios.put("chunks fp32: embedder / embedder was", new String[] {"chunks embedder fp32", "chunks embedder was fp32"});
+        ratios.put("chunks fp32: 1024 tokens a run / was", new String[] {"chunks fp32 1024 tokens a run", "chunks embedder was fp32"});
+        ratios.put("chunks fp32: 8 windows a run / was", new String[] {"chunks fp32 8 windows a run", "chunks embedder was fp32"});
         ratios.put("chunks fp32: embedder / LangChain4j", new String[] {"chunks embedder fp32", "chunks LangChain4j fp32"});
         ratios.put("chunks int8: embedder / LangChain4j", new String[] {"chunks embedder int8", "chunks LangChain4j int8"});
         ratios.put("chunks: embedder int8 / fp32", new String[] {"chunks embedder int8", "chunks embedder fp32"});
         ratios.put("burst fp32: run together / was", new String[] {"burst fp32 run together", "burst was fp32"});
-        ratios.put("burst fp32: run together / one per run", new String[] {"burst fp32 run together", "burst fp32 one per run"});
-        ratios.put("burst int8: now / was", new String[] {"burst int8", "burst was int8"});
+        if (!options.containsKey("short")) {
+            ratios.put("burst fp32: run together / one per run", new String[] {"burst fp32 run together", "burst fp32 one per run"});
+            ratios.put("burst int8: now / was", new String[] {"burst int8", "burst was int8"});
+        }
         for (String name : List.copyOf(ratios.keySet())) {
             if (!name.startsWith("alone")) {
                 String[] pair = ratios.get(name);
@@ -152,7 +163,7 @@ public final class EmbedderWindowsBenchmark {
         }
         finally {
             pool.shutdown();
-            Stream.of(wasFp32, fp32, fp32QuestionsAlone, wasInt8, int8).forEach(Embedder::close);
+            Stream.of(wasFp32, fp32, fp32At1024, fp32Unbounded, fp32QuestionsAlone, wasInt8, int8).forEach(Embedder::close);
         }
         System.out.println("medians over the rounds (chunks/s and the share of the FLOP ceiling; questions/s; ms):");
         values.forEach((name, list) -> System.out.printf("  %-42s %8.2f%s%n", name, median(list),
@@ -164,8 +175,10 @@ public final class EmbedderWindowsBenchmark {
                 list.stream().map(r -> String.format("%.3f", r)).toList()));
     }
 
-    private static Embedder embedder(EmbeddingModel model, int batchSize, int questionThreads, boolean batchQuestions) {
-        Embedder embedder = new Embedder(new EmbeddingProperties(0, 4096, WINDOW, model, batchSize, questionThreads, batchQuestions));
+    private static Embedder embedder(EmbeddingModel model, int batchSize, int batchTokens, int questionThreads,
+            boolean batchQuestions) {
+        Embedder embedder = new Embedder(new EmbeddingProperties(0, 4096, WINDOW, model, batchSize, batchTokens,
+                questionThreads, batchQuestions));
         embedder.warmUp().block();
         return embedder;
     }

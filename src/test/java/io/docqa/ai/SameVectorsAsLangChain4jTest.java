@@ -71,7 +71,7 @@ class SameVectorsAsLangChain4jTest {
     void textsOfSeveralWindowsKeepTheirVectorsOfOneWindowPerRun() {
         try (Embedder together = new Embedder(new EmbeddingProperties(2, 128, 256));
                 Embedder oneWindowPerRun = new Embedder(new EmbeddingProperties(2, 128, 256,
-                        EmbeddingModel.ALL_MINILM_L6_V2, 1, 1, false))) {
+                        EmbeddingModel.ALL_MINILM_L6_V2, 1, 512, 1, false))) {
             List<float[]> expected = oneWindowPerRun.embedAll(texts).block();
             List<float[]> batched = together.embedAll(texts).block();
             List<float[]> questions = Flux.fromIterable(texts).flatMapSequential(together::embed).collectList().block();
