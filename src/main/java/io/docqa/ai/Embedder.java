@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
@@ -35,6 +38,8 @@ import reactor.util.function.Tuples;
  * {@code docqa.embedding.max-queued-texts} waiting tasks the call fails with {@link EmbedderBusyException} instead of
  * queueing without end. A model that cannot be loaded fails every call at once with
  * {@link EmbedderUnavailableException}; the load is tried again on the first call 30 s later.
+ * The other model is loaded on first use only: while a tenant's index is rebuilt for a new model, its questions are
+ * embedded with the model of the index they search (see {@link IndexGeneration}).
  */
 @Component
 public class Embedder implements AutoCloseable {
@@ -48,10 +53,13 @@ public class Embedder implements AutoCloseable {
     private final EmbeddingModel choice;
     private final boolean batchQuestions;
     private final Scheduler scheduler;
-    private final Mono<MiniLmModel> model;
+    private final Function<EmbeddingModel, Callable<MiniLmModel>> loaders;
+    private final Duration reloadAfter;
+    private final Map<EmbeddingModel, Mono<MiniLmModel>> models = new ConcurrentHashMap<>();
     /** Tasks running on {@link #scheduler} now. */
     private final AtomicInteger running = new AtomicInteger();
-    private final Queue<WaitingQuestion> questions = new ConcurrentLinkedQueue<>();
+    /** Questions waiting for a thread, per model. */
+    private final Map<MiniLmModel, Queue<WaitingQuestion>> questions = new ConcurrentHashMap<>();
 
     private record WaitingQuestion(String text, MonoSink<float[]> sink) {
     }
@@ -63,7 +71,7 @@ public class Embedder implements AutoCloseable {
 
     @Autowired
     Embedder(EmbeddingProperties properties) {
-        this(properties, () -> MiniLmModel.load(properties.model(), properties.maxSequenceLength(),
+        this(properties, any -> () -> MiniLmModel.load(any, properties.maxSequenceLength(),
                 properties.batchSize(), properties.batchTokens(), properties.questionThreads()), RELOAD_AFTER);
     }
 
@@ -76,16 +84,22 @@ public class Embedder implements AutoCloseable {
     }
 
     Embedder(int threads, int queuedTextsPerThread, Callable<MiniLmModel> loader, Duration reloadAfter) {
-        this(new EmbeddingProperties(threads, threads * queuedTextsPerThread, 256), loader, reloadAfter);
+        this(new EmbeddingProperties(threads, threads * queuedTextsPerThread, 256), any -> loader, reloadAfter);
     }
 
-    Embedder(EmbeddingProperties properties, Callable<MiniLmModel> loader, Duration reloadAfter) {
+    private Embedder(EmbeddingProperties properties, Function<EmbeddingModel, Callable<MiniLmModel>> loaders,
+            Duration reloadAfter) {
         this.threads = properties.effectiveThreads();
         this.choice = properties.model();
         this.batchQuestions = properties.batchQuestions();
         this.scheduler = Schedulers.newBoundedElastic(threads, Math.max(1, properties.maxQueuedTexts() / threads), "embed");
-        this.model = onScheduler(() -> load(loader))
-                .cache(loaded -> FOREVER, failure -> reloadAfter, () -> Duration.ZERO);
+        this.loaders = loaders;
+        this.reloadAfter = reloadAfter;
+    }
+
+    private Mono<MiniLmModel> model(EmbeddingModel which) {
+        return models.computeIfAbsent(which, any -> onScheduler(() -> load(loaders.apply(any)))
+                .cache(loaded -> FOREVER, failure -> reloadAfter, () -> Duration.ZERO));
     }
 
     /**
@@ -105,26 +119,53 @@ public class Embedder implements AutoCloseable {
         return choice.id();
     }
 
+    /** The configured model ({@code docqa.embedding.model}). */
+    public EmbeddingModel model() {
+        return choice;
+    }
+
     public int dimension() {
         return MiniLmModel.DIMENSION;
     }
 
     /** The vector of one text (a question). Blank text is an {@link IllegalArgumentException}. */
     public Mono<float[]> embed(String text) {
-        return model.flatMap(loaded -> batchQuestions && loaded.windowsPerRun() > 1
+        return embed(choice, text);
+    }
+
+    /** The vector of one text with {@code which} model (a question to an index of that model). */
+    public Mono<float[]> embed(EmbeddingModel which, String text) {
+        return model(which).flatMap(loaded -> batchQuestions && loaded.windowsPerRun() > 1
                 ? inTurn(loaded, text)
                 : onScheduler(() -> alone(loaded, text)));
     }
 
     /** The vectors of a batch (chunks of a document), in the order of the texts. */
     public Mono<List<float[]>> embedAll(List<String> texts) {
+        return embedAll(choice, texts);
+    }
+
+    /** The vectors of a batch with {@code which} model, in the order of the texts, spread over every core. */
+    public Mono<List<float[]>> embedAll(EmbeddingModel which, List<String> texts) {
+        return embedAll(which, texts, threads);
+    }
+
+    /**
+     * The vectors of a batch with {@code which} model, one task at a time: background work (re-indexing) that never
+     * holds more than one core, nor puts more than one task ahead of a question in the queue.
+     */
+    public Mono<List<float[]>> embedInBackground(EmbeddingModel which, List<String> texts) {
+        return embedAll(which, texts, 1);
+    }
+
+    private Mono<List<float[]>> embedAll(EmbeddingModel which, List<String> texts, int concurrency) {
         if (texts.isEmpty()) {
             return Mono.just(List.of());
         }
-        return model.flatMapMany(loaded -> Flux.fromIterable(likeLengths(texts, loaded.windowsPerRun()))
+        return model(which).flatMapMany(loaded -> Flux.fromIterable(likeLengths(texts, loaded.windowsPerRun()))
                         // unordered, so that a long task never leaves a core idle until it is done; in order at the end
                         .flatMap(task -> onScheduler(() -> Tuples.of(task,
-                                loaded.vectors(task.stream().map(texts::get).toList()))), threads, 1))
+                                loaded.vectors(task.stream().map(texts::get).toList()))), concurrency, 1))
                 .collectList()
                 .map(tasks -> {
                     float[][] ordered = new float[texts.size()][];
@@ -162,10 +203,11 @@ public class Embedder implements AutoCloseable {
     private Mono<float[]> inTurn(MiniLmModel loaded, String text) {
         return Mono.create(sink -> {
             WaitingQuestion question = new WaitingQuestion(text, sink);
+            Queue<WaitingQuestion> questions = this.questions.computeIfAbsent(loaded, any -> new ConcurrentLinkedQueue<>());
             questions.add(question);
             sink.onCancel(() -> questions.remove(question));
             try {
-                scheduler.schedule(() -> answerWaiting(loaded));
+                scheduler.schedule(() -> answerWaiting(loaded, questions));
             }
             catch (RejectedExecutionException busy) {
                 questions.remove(question);
@@ -174,17 +216,17 @@ public class Embedder implements AutoCloseable {
         });
     }
 
-    private void answerWaiting(MiniLmModel loaded) {
+    private void answerWaiting(MiniLmModel loaded, Queue<WaitingQuestion> questions) {
         running.incrementAndGet();
         try {
-            answer(loaded);
+            answer(loaded, questions);
         }
         finally {
             running.decrementAndGet();
         }
     }
 
-    private void answer(MiniLmModel loaded) {
+    private void answer(MiniLmModel loaded, Queue<WaitingQuestion> questions) {
         List<WaitingQuestion> taken = new ArrayList<>();
         for (WaitingQuestion next; taken.size() < loaded.windowsPerRun() && (next = questions.poll()) != null; ) {
             taken.add(next);
@@ -213,7 +255,7 @@ public class Embedder implements AutoCloseable {
 
     /** Whether the model is loaded, loading it if need be; false while a failed load stands. Never fails. */
     public Mono<Boolean> isAvailable() {
-        return model.map(loaded -> true).onErrorReturn(false);
+        return model(choice).map(loaded -> true).onErrorReturn(false);
     }
 
     /** Loads the model (about 1.5 s) and runs it once, so the first real call does not pay for it. */
