@@ -82,7 +82,8 @@ public final class ChatBenchmark {
             }
             System.out.println("1 tenant:     added " + oneTenant);
 
-            List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(bigTenant)));
+            // tenant 0 again with a token of now: step 1 can outlast an access token (15 min) on a loaded machine
+            List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(api.login(email))));
             started = System.nanoTime();
             AtomicInteger made = new AtomicInteger();
             Flux.range(1, options.tenants() - 1)
