@@ -113,8 +113,9 @@ class Retrieval {
         Double explicitFloor = question.minScore();
         if (log.isDebugEnabled()) {
             RelevanceDecision.Evidence evidence = RelevanceDecision.Evidence.of(vector.matches(), keyword, properties.relevance().agreementDepth());
-            log.debug("Relevance evidence: best_vector={} lift={} coverage={} agreement_rank={} question={}", evidence.bestVector(),
-                    evidence.lift(), evidence.coverage(), evidence.agreementRank(), question.text().replaceAll("\\s+", " "));
+            log.debug("Relevance evidence: best_vector={} lift={} coverage={} heading={} agreement_rank={} question={}",
+                    evidence.bestVector(), evidence.lift(), evidence.coverage(), evidence.heading(), evidence.agreementRank(),
+                    question.text().replaceAll("\\s+", " "));
         }
         if (explicitFloor == null && properties.relevance().enabled()
                 && !RelevanceDecision.relevant(vector.matches(), keyword, properties.mode(), properties.relevance())) {

@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  * {@code --asking N} at most N of them wait for their first token at a time (each first token lets the next ask): the
  * streams pile up without one burst of questions waiting for retrieval and for PostgreSQL's connection pool.</li>
  * </ol>
- * The service runs in its own JVM with {@code -Xmx512m}. With {@code --compare-modes vector,keyword} and/or
+ * The service runs in its own JVM with {@code -Xmx512m} ({@code --heap}). With {@code --compare-modes vector,keyword} and/or
  * {@code --compare-jar PATH} (another build), step 1 also starts an instance for each on the same database and Chroma,
  * and asks each question of every instance in turn: the difference between retrieval modes, or builds, within one run.
  */
@@ -50,15 +50,23 @@ public final class ChatBenchmark {
         Path small = Corpus.write(dir.resolve("small.txt"), 6_000, 5);
         Random random = new Random(1);
 
-        List<String> jvmOptions = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+        List<String> jvmOptions = List.of("-Xmx" + options.heap(), "-XX:+ExitOnOutOfMemoryError");
         int atOnce = Math.max(options.streams(), options.burst());
-        Map<String, String> settings = Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
                 "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(atOnce * 2),
                 "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(atOnce * 2),
                 // a stream per tenant or several: the burst measures capacity, not each tenant's share
                 "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(atOnce * 2),
                 "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(atOnce * 2),
-                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s");
+                // on a starved machine the waits grow; a timeout should still mean that something stopped, not that it was slow
+                "DOCQA_OLLAMA_FIRST_TOKEN_TIMEOUT", "5m",
+                "DOCQA_OLLAMA_STALL_TIMEOUT", Math.max(300, 10 * options.tokenMs() / 1000) + "s",
+                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(600, 3 * options.answerTokens() * options.tokenMs() / 1000) + "s",
+                "DOCQA_CHROMA_TIMEOUT", "60s",
+                "SPRING_R2DBC_POOL_MAX_ACQUIRE_TIME", "60s"));
+        // the tenants ask with the tokens of their sign-up, and a burst of 5,000 on a loaded machine outlasts the 15 minutes
+        // an access token lives: without this the last questions were refused 401
+        settings.put("DOCQA_AUTH_ACCESS_TOKEN_TTL", "6h");
         try (FakeOllama ollama = FakeOllama.start();
                 ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(), jvmOptions, settings);
                 MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
@@ -115,11 +123,18 @@ public final class ChatBenchmark {
             metrics.reset();
             long threadsBefore = metrics.lastThreads();
             AtomicInteger generating = new AtomicInteger();
+            Progress progress = new Progress(System.nanoTime());
             reactor.core.Disposable watch = Flux.interval(Duration.ofMillis(100))
-                    .subscribe(tick -> generating.accumulateAndGet(ollama.activeAnswers(), Math::max));
+                    .subscribe(tick -> {
+                        int active = ollama.activeAnswers();
+                        generating.accumulateAndGet(active, Math::max);
+                        if (tick % 300 == 299) {
+                            progress.print(active, metrics);
+                        }
+                    });
             List<String> askers = IntStream.range(0, options.streams()).mapToObj(i -> inTurn.get(i % inTurn.size())).toList();
             CpuUse cpuBefore = CpuUse.take(service.pid());
-            Concurrent concurrent = concurrent(questions, askers, random, options.asking());
+            Concurrent concurrent = concurrent(questions, askers, random, options.asking(), progress);
             CpuUse cpu = CpuUse.take(service.pid()).since(cpuBefore);
             watch.dispose();
             ServiceProcess.sleep(1000);
@@ -143,8 +158,10 @@ public final class ChatBenchmark {
             System.out.println("  time to first token under that load: " + concurrent.firstTokens());
             System.out.printf("  service CPU %.1f s in all, %.1f ms per question (streaming %d tokens each included); %s%n",
                     cpu.service() / 100.0, cpu.service() * 10.0 / concurrent.clients(), options.answerTokens(), cpu.describe());
-            System.out.printf("  peak heap %.0f MB (-Xmx512m), peak live threads %d (%d before), peak RSS %.0f MB%n",
-                    metrics.peakHeapBytes() / 1e6, metrics.peakThreads(), threadsBefore, service.peakResidentBytes() / 1e6);
+            System.out.printf("  peak heap %.0f MB (-Xmx%s; live after a full collection at most %.0f MB), peak live threads %d"
+                            + " (%d before; platform threads: Java %s, no virtual threads), peak RSS %.0f MB, load average %s%n",
+                    metrics.peakHeapBytes() / 1e6, options.heap(), metrics.peakLiveDataBytes() / 1e6, metrics.peakThreads(), threadsBefore,
+                    Runtime.version().feature(), service.peakResidentBytes() / 1e6, metrics.loadRange());
         }
         System.exit(0);
     }
@@ -241,10 +258,43 @@ public final class ChatBenchmark {
         return Percentiles.ofNanos(added);
     }
 
-    /** An error's problem code ({@code "code":"llm_timeout"}), or what the client saw when there is none. */
+    /**
+     * An error's kind: its problem code ({@code "code":"llm_timeout"}), a stream that ended without {@code done} nor an
+     * error event ({@code truncated}), or what the client saw (a status, an exception).
+     */
     private static String errorCode(String error) {
         java.util.regex.Matcher code = java.util.regex.Pattern.compile("\"code\":\"([a-z_]+)\"").matcher(error);
-        return code.find() ? code.group(1) : error.substring(0, Math.min(60, error.length()));
+        if (code.find()) {
+            return code.group(1);
+        }
+        if (error.contains("done=false, error=null]")) {
+            return error.contains("firstTokenNanos=0,") ? "truncated before the first token" : "truncated";
+        }
+        java.util.regex.Matcher seen = java.util.regex.Pattern.compile("error=([^:,\\]]*)").matcher(error);
+        return seen.find() ? seen.group(1) : error.substring(0, Math.min(60, error.length()));
+    }
+
+    /** How the streams of the burst stand, printed every 30 s: a long run shows where it is before its summary. */
+    static final class Progress {
+
+        private final long started;
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger completed = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+
+        Progress(long started) {
+            this.started = started;
+        }
+
+        void add(SseQuestions.Outcome outcome) {
+            (outcome.ok() ? completed : failed).incrementAndGet();
+        }
+
+        void print(int generating, MetricsSampler metrics) {
+            System.out.printf("  %4.0f s: %d open, %d done, %d errors; model streaming %d; service %d threads, heap %.0f MB; load %s%n",
+                    (System.nanoTime() - started) / 1e9, open.get(), completed.get(), failed.get(), generating,
+                    metrics.lastThreads(), metrics.lastHeapBytes() / 1e6, ComparedInstances.loadAverage());
+        }
     }
 
     record Concurrent(int clients, int completed, List<String> errors, int maxOpen, double seconds, Percentiles firstTokens) {
@@ -255,8 +305,8 @@ public final class ChatBenchmark {
      * otherwise at most that many wait for their first token at a time, and each first token lets the next one ask,
      * so that the streams pile up without one burst of questions queueing for retrieval.
      */
-    private static Concurrent concurrent(SseQuestions questions, List<String> tenants, Random random, int asking) {
-        AtomicInteger open = new AtomicInteger();
+    private static Concurrent concurrent(SseQuestions questions, List<String> tenants, Random random, int asking, Progress progress) {
+        AtomicInteger open = progress.open;
         AtomicInteger maxOpen = new AtomicInteger();
         List<String> texts = IntStream.range(0, tenants.size()).mapToObj(i -> Corpus.question(random)).toList();
         Semaphore waiting = new Semaphore(asking > 0 ? asking : tenants.size());
@@ -270,6 +320,7 @@ public final class ChatBenchmark {
                 .subscribeOn(admitting)
                 .flatMap(i -> questions.ask(tenants.get(i), texts.get(i), waiting::release)
                         .doOnSubscribe(s -> maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max))
+                        .doOnNext(progress::add)
                         .doFinally(signal -> open.decrementAndGet()), tenants.size())
                 .collectList()
                 .block();
@@ -293,7 +344,7 @@ public final class ChatBenchmark {
     }
 
     record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs, int asking,
-            List<String> compareModes, Path compareJar, int burst, int burstRounds, Path profile) {
+            List<String> compareModes, Path compareJar, int burst, int burstRounds, Path profile, String heap) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -309,6 +360,7 @@ public final class ChatBenchmark {
             int burst = 300;
             int burstRounds = 3;
             Path profile = null;
+            String heap = "512m";
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -324,14 +376,15 @@ public final class ChatBenchmark {
                     case "--burst" -> burst = Integer.parseInt(args[++i]);
                     case "--burst-rounds" -> burstRounds = Integer.parseInt(args[++i]);
                     case "--profile" -> profile = Path.of(args[++i]);
+                    case "--heap" -> heap = args[++i];
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), "
                             + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none), "
-                            + "--burst N (300; 0: none), --burst-rounds N (3), --profile PATH/libasyncProfiler.so (none)");
+                            + "--burst N (300; 0: none), --burst-rounds N (3), --profile PATH/libasyncProfiler.so (none), --heap SIZE (512m: the service's -Xmx)");
                 }
             }
             return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking, compareModes, compareJar,
-                    burst, burstRounds, profile);
+                    burst, burstRounds, profile, heap);
         }
     }
 }
