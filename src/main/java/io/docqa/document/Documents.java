@@ -30,14 +30,20 @@ class Documents implements TenantUsage {
 
     /** A new ingesting document, owned by {@code instance} with a lease of {@code lease} from now. */
     Mono<Document> start(TenantId tenant, String filename, String contentType, String instance, Duration lease) {
-        return db.sql("insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at) "
-                        + "values (:id, :tenant, :filename, :type, 'ingesting', :owner, now() + make_interval(secs => :lease)) returning " + COLUMNS)
+        return start(tenant, filename, contentType, instance, lease, 0);
+    }
+
+    /** A new ingesting document that has {@code reservedBytes} of the tenant's bytes reserved from the start. */
+    Mono<Document> start(TenantId tenant, String filename, String contentType, String instance, Duration lease, long reservedBytes) {
+        return db.sql("insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at, reserved_bytes) "
+                        + "values (:id, :tenant, :filename, :type, 'ingesting', :owner, now() + make_interval(secs => :lease), :reserved) returning " + COLUMNS)
                 .bind("id", UUID.randomUUID())
                 .bind("tenant", tenant.value())
                 .bind("filename", filename)
                 .bind("type", contentType)
                 .bind("owner", instance)
                 .bind("lease", seconds(lease))
+                .bind("reserved", reservedBytes)
                 .map(Documents::document)
                 .one();
     }

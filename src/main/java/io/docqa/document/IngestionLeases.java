@@ -57,16 +57,18 @@ public class IngestionLeases implements SmartLifecycle {
     }
 
     /**
-     * Starts an ingesting document owned by this instance, its lease running from now; refused with {@code quota_exceeded}
-     * when the tenant has {@code maxDocuments} already ({@code -1}: no limit).
+     * Starts an ingesting document owned by this instance, its lease running from now and its first bytes reserved
+     * within {@code maxBytes}; refused with {@code quota_exceeded} when the tenant has {@code maxDocuments} already
+     * ({@code -1}: no limit).
      */
-    Mono<IngestionLease> start(TenantId tenant, String filename, String contentType, long maxDocuments) {
+    Mono<IngestionLease> start(TenantId tenant, String filename, String contentType, long maxDocuments, long maxBytes) {
         return Mono.defer(() -> {
             long from = System.nanoTime();
-            return quota.startDocument(tenant, maxDocuments, documents.start(tenant, filename, contentType, instance, lease))
-                    .map(document -> {
-                        IngestionLease taken = new IngestionLease(tenant, document, from + lease.toNanos());
-                        held.put(document.id(), taken);
+            return quota.startDocument(tenant, maxDocuments, maxBytes, reserved -> documents
+                            .start(tenant, filename, contentType, instance, lease, reserved)
+                            .map(document -> new IngestionLease(tenant, document, reserved, from + lease.toNanos())))
+                    .map(taken -> {
+                        held.put(taken.documentId(), taken);
                         return taken;
                     });
         });
