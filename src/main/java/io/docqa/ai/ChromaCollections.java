@@ -90,6 +90,12 @@ final class ChromaCollections implements AutoCloseable {
                 .doFinally(signal -> stores.remove(collection));
     }
 
+    /** Deletes the collection with every record in it, if there is one; never the database around it. */
+    Mono<Void> dropCollection(ChromaAddress collection) {
+        return bounded(call(HttpMethod.DELETE, collection.databasePath() + "collections/" + collection.collection(), null).then())
+                .doFinally(signal -> stores.remove(collection));
+    }
+
     /** Whether Chroma answers its heartbeat within {@code within}. Never fails. */
     Mono<Boolean> isAvailable(Duration within) {
         return http.send(request(HttpMethod.GET, properties.baseUrl() + "api/v2/heartbeat", null))

@@ -2,8 +2,11 @@ package io.docqa.ai;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,8 @@ import reactor.util.function.Tuples;
  * Past {@code docqa.embedding.max-queued-texts} waiting texts the call fails with {@link EmbedderBusyException}
  * instead of queueing without end. A model that cannot be loaded fails every call at once with
  * {@link EmbedderUnavailableException}; the load is tried again on the first call 30 s later.
+ * The other model is loaded on first use only: while a tenant's index is rebuilt for a new model, its questions are
+ * embedded with the model of the index they search (see {@link IndexGeneration}).
  */
 @Component
 public class Embedder implements AutoCloseable {
@@ -38,7 +43,9 @@ public class Embedder implements AutoCloseable {
     private final int threads;
     private final EmbeddingModel choice;
     private final Scheduler scheduler;
-    private final Mono<MiniLmModel> model;
+    private final Function<EmbeddingModel, Callable<MiniLmModel>> loaders;
+    private final Duration reloadAfter;
+    private final Map<EmbeddingModel, Mono<MiniLmModel>> models = new ConcurrentHashMap<>();
 
     /** With the default settings: a thread per core, 2048 texts waiting at most, windows of 256 tokens. */
     public Embedder() {
@@ -56,20 +63,25 @@ public class Embedder implements AutoCloseable {
     }
 
     Embedder(int threads, int queuedTextsPerThread, int maxSequenceLength, EmbeddingModel model) {
-        this(threads, queuedTextsPerThread, model, () -> MiniLmModel.load(model, maxSequenceLength), RELOAD_AFTER);
+        this(threads, queuedTextsPerThread, model, any -> () -> MiniLmModel.load(any, maxSequenceLength), RELOAD_AFTER);
     }
 
     Embedder(int threads, int queuedTextsPerThread, Callable<MiniLmModel> loader, Duration reloadAfter) {
-        this(threads, queuedTextsPerThread, EmbeddingModel.ALL_MINILM_L6_V2, loader, reloadAfter);
+        this(threads, queuedTextsPerThread, EmbeddingModel.ALL_MINILM_L6_V2, any -> loader, reloadAfter);
     }
 
-    private Embedder(int threads, int queuedTextsPerThread, EmbeddingModel choice, Callable<MiniLmModel> loader,
-            Duration reloadAfter) {
+    private Embedder(int threads, int queuedTextsPerThread, EmbeddingModel choice,
+            Function<EmbeddingModel, Callable<MiniLmModel>> loaders, Duration reloadAfter) {
         this.threads = threads;
         this.choice = choice;
         this.scheduler = Schedulers.newBoundedElastic(threads, queuedTextsPerThread, "embed");
-        this.model = onScheduler(() -> load(loader))
-                .cache(loaded -> FOREVER, failure -> reloadAfter, () -> Duration.ZERO);
+        this.loaders = loaders;
+        this.reloadAfter = reloadAfter;
+    }
+
+    private Mono<MiniLmModel> model(EmbeddingModel which) {
+        return models.computeIfAbsent(which, any -> onScheduler(() -> load(loaders.apply(any)))
+                .cache(loaded -> FOREVER, failure -> reloadAfter, () -> Duration.ZERO));
     }
 
     /**
@@ -89,23 +101,50 @@ public class Embedder implements AutoCloseable {
         return choice.id();
     }
 
+    /** The configured model ({@code docqa.embedding.model}). */
+    public EmbeddingModel model() {
+        return choice;
+    }
+
     public int dimension() {
         return MiniLmModel.DIMENSION;
     }
 
     /** The vector of one text (a question). Blank text is an {@link IllegalArgumentException}. */
     public Mono<float[]> embed(String text) {
-        return model.flatMap(loaded -> onScheduler(() -> loaded.vector(text)));
+        return embed(choice, text);
+    }
+
+    /** The vector of one text with {@code which} model (a question to an index of that model). */
+    public Mono<float[]> embed(EmbeddingModel which, String text) {
+        return model(which).flatMap(loaded -> onScheduler(() -> loaded.vector(text)));
     }
 
     /** The vectors of a batch (chunks of a document), in the order of the texts. */
     public Mono<List<float[]>> embedAll(List<String> texts) {
+        return embedAll(choice, texts);
+    }
+
+    /** The vectors of a batch with {@code which} model, in the order of the texts, spread over every core. */
+    public Mono<List<float[]>> embedAll(EmbeddingModel which, List<String> texts) {
+        return embedAll(which, texts, threads);
+    }
+
+    /**
+     * The vectors of a batch with {@code which} model, one text at a time: background work (re-indexing) that never
+     * holds more than one core, nor puts more than one text ahead of a question in the queue.
+     */
+    public Mono<List<float[]>> embedInBackground(EmbeddingModel which, List<String> texts) {
+        return embedAll(which, texts, 1);
+    }
+
+    private Mono<List<float[]>> embedAll(EmbeddingModel which, List<String> texts, int concurrency) {
         if (texts.isEmpty()) {
             return Mono.just(List.of());
         }
         // unordered, so that a long text never leaves a core idle until it is done; put back in order at the end
-        return model.flatMapMany(loaded -> Flux.range(0, texts.size())
-                        .flatMap(i -> onScheduler(() -> Tuples.of(i, loaded.vector(texts.get(i)))), threads, 1))
+        return model(which).flatMapMany(loaded -> Flux.range(0, texts.size())
+                        .flatMap(i -> onScheduler(() -> Tuples.of(i, loaded.vector(texts.get(i)))), concurrency, 1))
                 .collectList()
                 .map(vectors -> {
                     float[][] ordered = new float[texts.size()][];
@@ -116,7 +155,7 @@ public class Embedder implements AutoCloseable {
 
     /** Whether the model is loaded, loading it if need be; false while a failed load stands. Never fails. */
     public Mono<Boolean> isAvailable() {
-        return model.map(loaded -> true).onErrorReturn(false);
+        return model(choice).map(loaded -> true).onErrorReturn(false);
     }
 
     /** Loads the model (about 1.5 s) and runs it once, so the first real call does not pay for it. */

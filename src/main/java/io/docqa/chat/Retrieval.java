@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import io.docqa.ai.Embedder;
+import io.docqa.ai.EmbeddingModel;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorMatch;
 import io.docqa.document.DocumentDirectory;
+import io.docqa.document.IndexGenerations;
 import io.docqa.document.KeywordHit;
 import io.docqa.document.KeywordQuery;
 import io.docqa.document.KeywordSearch;
@@ -33,15 +35,17 @@ class Retrieval {
     private final Embedder embedder;
     private final TenantVectorIndex index;
     private final DocumentDirectory directory;
+    private final IndexGenerations generations;
     private final KeywordSearch keywords;
     private final RetrievalProperties properties;
     private final double defaultMinScore;
 
-    Retrieval(Embedder embedder, TenantVectorIndex index, DocumentDirectory directory, KeywordSearch keywords,
+    Retrieval(Embedder embedder, TenantVectorIndex index, DocumentDirectory directory, IndexGenerations generations, KeywordSearch keywords,
             RetrievalProperties properties, ChatProperties chat) {
         this.embedder = embedder;
         this.index = index;
         this.directory = directory;
+        this.generations = generations;
         this.keywords = keywords;
         this.properties = properties;
         this.defaultMinScore = chat.defaultMinScore();
@@ -80,15 +84,20 @@ class Retrieval {
         return Mono.zip(vector, keyword).map(both -> sources(question, both.getT1(), both.getT2()));
     }
 
+    /**
+     * In the generation of the tenant's index that searches use (while a re-index builds a new one, the old one), with
+     * the question embedded by that generation's model.
+     */
     private Mono<VectorFound> vectorSearch(TenantId tenant, ChatLimits.Question question, String before) {
-        Mono<float[]> query = before.isBlank() || properties.followUpWeight() == 0
-                ? embedder.embed(question.text())
-                : embedder.embedAll(List.of(question.text(), before))
-                        .map(vectors -> QueryVectors.weighted(vectors.get(0), vectors.get(1), properties.followUpWeight()));
-        return query
-                .flatMap(vector -> index.search(tenant, vector, properties.candidates(), 0, question.documentIds()))
-                .flatMap(matches -> directory.readyNames(tenant, matches.stream().map(VectorMatch::documentId).distinct().toList())
-                        .map(names -> new VectorFound(matches.stream().filter(match -> names.containsKey(match.documentId())).toList(), names)));
+        return generations.searched(tenant).flatMap(generation -> {
+            EmbeddingModel model = generation.model();
+            Mono<float[]> query = before.isBlank() || properties.followUpWeight() == 0
+                    ? embedder.embed(model, question.text())
+                    : embedder.embedAll(model, List.of(question.text(), before))
+                            .map(vectors -> QueryVectors.weighted(vectors.get(0), vectors.get(1), properties.followUpWeight()));
+            return query.flatMap(vector -> index.search(tenant, generation, vector, properties.candidates(), 0, question.documentIds()));
+        }).flatMap(matches -> directory.readyNames(tenant, matches.stream().map(VectorMatch::documentId).distinct().toList())
+                .map(names -> new VectorFound(matches.stream().filter(match -> names.containsKey(match.documentId())).toList(), names)));
     }
 
     /**

@@ -138,11 +138,12 @@ class DocumentIngestion {
                 .buffer(properties.embedBatchSize())
                 .concatMap(batch -> quota.reserveChunks(lease, leases.instance(), chunksReserved.addAndGet(batch.size()), maxChunks)
                         .thenReturn(batch), 0)
-                .flatMapSequential(batch -> metrics.embedding(embedder.embedAll(batch.stream().map(chunking::embedded).toList()), embedNanos)
+                .flatMapSequential(batch -> metrics.embedding(embedder.embedAll(lease.generation().model(),
+                                batch.stream().map(chunking::embedded).toList()), embedNanos)
                         .doOnNext(vectors -> lease.progressed())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> lease.check()
-                        .then(index.add(tenant, batch))
+                        .then(index.add(tenant, lease.generation(), batch))
                         .then(documents.saveChunks(tenant, document.id(), leases.instance(), stored(batch)))
                         .flatMap(held -> held ? Mono.<IngestionEvent>fromSupplier(() -> new IngestionEvent.Progress(document.id(),
                                 document.filename(), meter.bytesRead(), embedded.addAndGet(batch.size()))) : leases.noLongerHeld(lease)));
@@ -222,7 +223,7 @@ class DocumentIngestion {
 
     /** The same bytes became a ready document while this copy was indexed (two uploads at once): drop this copy. */
     private Mono<Document> duplicateOf(IngestionLease lease, String sha256) {
-        return index.removeDocument(lease.tenant(), lease.documentId())
+        return index.removeDocument(lease.tenant(), lease.generation(), lease.documentId())
                 .then(documents.deleteIngesting(lease.tenant(), lease.documentId(), leases.instance()))
                 .then(documents.findReadyBySha(lease.tenant(), sha256));
     }
@@ -242,7 +243,7 @@ class DocumentIngestion {
         String reason = problem instanceof ApiException api ? api.getMessage() : "The ingestion failed";
         Mono<Void> rows = rejected ? documents.deleteIngesting(tenant, id, leases.instance()).then()
                 : documents.fail(tenant, id, leases.instance(), reason).then();
-        return index.removeDocument(tenant, id)
+        return index.removeDocument(tenant, lease.generation(), id)
                 .then(rows)
                 .onErrorResume(removalError -> {
                     log.warn("Vectors of document {} could not be removed now; the recovery sweep will retry", id);

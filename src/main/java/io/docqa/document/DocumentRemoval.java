@@ -7,18 +7,24 @@ import io.docqa.ai.TenantVectorIndex;
 import io.docqa.tenant.TenantDataEraser;
 import io.docqa.tenant.TenantId;
 import io.docqa.web.ApiException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Deleting documents: vectors first, then the row, so a failure never leaves searchable vectors without a row. */
+/**
+ * Deleting documents: vectors first (from every live index generation of the tenant: the one searched and the one a
+ * re-index builds), then the row, so a failure never leaves searchable vectors without a row.
+ */
 @Service
 class DocumentRemoval implements TenantDataEraser {
 
     private final Documents documents;
     private final TenantVectorIndex index;
+    private final IndexGenerations generations;
 
-    DocumentRemoval(Documents documents, TenantVectorIndex index) {
+    DocumentRemoval(Documents documents, TenantVectorIndex index, IndexGenerations generations) {
         this.documents = documents;
         this.index = index;
+        this.generations = generations;
     }
 
     Mono<Void> remove(TenantId tenant, UUID id) {
@@ -26,13 +32,23 @@ class DocumentRemoval implements TenantDataEraser {
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("Document")))
                 .flatMap(document -> document.status() == Document.Status.INGESTING
                         ? Mono.error(ApiException.conflict("document_ingesting", "The document is still being ingested"))
-                        : index.removeDocument(tenant, id).onErrorMap(e -> DocumentErrors.toProblem(e)))
+                        : removeVectors(tenant, id).onErrorMap(e -> DocumentErrors.toProblem(e)))
                 .then(documents.delete(tenant, id))
+                .then();
+    }
+
+    /** The document's vectors, from every live generation of the tenant's index. */
+    Mono<Void> removeVectors(TenantId tenant, UUID id) {
+        return generations.live(tenant)
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(generation -> index.removeDocument(tenant, generation, id))
                 .then();
     }
 
     @Override
     public Mono<Void> erase(TenantId tenant) {
-        return index.dropTenant(tenant).onErrorMap(e -> DocumentErrors.toProblem(e));
+        return generations.all(tenant)
+                .flatMap(all -> index.dropTenant(tenant, all))
+                .onErrorMap(e -> DocumentErrors.toProblem(e));
     }
 }

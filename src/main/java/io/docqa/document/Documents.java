@@ -28,15 +28,27 @@ class Documents implements TenantUsage {
         this.textSearch = textSearch;
     }
 
-    /** A new ingesting document, owned by {@code instance} with a lease of {@code lease} from now. */
-    Mono<Document> start(TenantId tenant, String filename, String contentType, String instance, Duration lease) {
-        return start(tenant, filename, contentType, instance, lease, 0);
+    /**
+     * A new ingesting document, owned by {@code instance} with a lease of {@code lease} from now, and the index generation
+     * its vectors go to: the tenant's active one (its row made at the first upload, at {@code configured}). The row of
+     * the tenant's index is share-locked meanwhile, so that a re-index switching the tenant over sees this document.
+     */
+    Mono<Started> start(TenantId tenant, String filename, String contentType, String instance, Duration lease, String configured) {
+        return start(tenant, filename, contentType, instance, lease, configured, 0);
     }
 
-    /** A new ingesting document that has {@code reservedBytes} of the tenant's bytes reserved from the start. */
-    Mono<Document> start(TenantId tenant, String filename, String contentType, String instance, Duration lease, long reservedBytes) {
-        return db.sql("insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at, reserved_bytes) "
-                        + "values (:id, :tenant, :filename, :type, 'ingesting', :owner, now() + make_interval(secs => :lease), :reserved) returning " + COLUMNS)
+    /** As {@link #start(TenantId, String, String, String, Duration, String)}, with {@code reservedBytes} of the tenant's bytes reserved. */
+    Mono<Started> start(TenantId tenant, String filename, String contentType, String instance, Duration lease, String configured,
+            long reservedBytes) {
+        return db.sql("""
+                        with made as (insert into vector_indexes (tenant_id, active_generation) values (:tenant, :configured)
+                                      on conflict (tenant_id) do nothing),
+                        active as (select active_generation from vector_indexes where tenant_id = :tenant for share)
+                        insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at, index_generation,
+                                               reserved_bytes)
+                        values (:id, :tenant, :filename, :type, 'ingesting', :owner, now() + make_interval(secs => :lease),
+                                coalesce((select active_generation from active), :configured), :reserved)
+                        returning index_generation,\s""" + COLUMNS)
                 .bind("id", UUID.randomUUID())
                 .bind("tenant", tenant.value())
                 .bind("filename", filename)
@@ -44,7 +56,8 @@ class Documents implements TenantUsage {
                 .bind("owner", instance)
                 .bind("lease", seconds(lease))
                 .bind("reserved", reservedBytes)
-                .map(Documents::document)
+                .bind("configured", configured)
+                .map(row -> new Started(document(row), row.get("index_generation", String.class)))
                 .one();
     }
 
@@ -185,7 +198,7 @@ class Documents implements TenantUsage {
         return chunksAfter(tenant, documentId, -1);
     }
 
-    private Flux<StoredChunk> chunksAfter(TenantId tenant, UUID documentId, int after) {
+    Flux<StoredChunk> chunksAfter(TenantId tenant, UUID documentId, int after) {
         return db.sql("""
                         select chunk_index, section, text from document_chunks
                         where tenant_id = :tenant and document_id = :doc and chunk_index > :after
@@ -273,5 +286,9 @@ class Documents implements TenantUsage {
     }
 
     record Abandoned(TenantId tenant, UUID documentId) {
+    }
+
+    /** A document just started, and the index generation its vectors go to. */
+    record Started(Document document, String generation) {
     }
 }

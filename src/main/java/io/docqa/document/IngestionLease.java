@@ -3,6 +3,7 @@ package io.docqa.document;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.docqa.ai.IndexGeneration;
 import io.docqa.tenant.TenantId;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Flux;
@@ -18,6 +19,7 @@ final class IngestionLease {
 
     private final TenantId tenant;
     private final Document document;
+    private final IndexGeneration generation;
     private final long bytesReservedAtStart;
     private final Sinks.One<ApiException> lost = Sinks.one();
     private final Sinks.Empty<Void> released = Sinks.empty();
@@ -25,9 +27,10 @@ final class IngestionLease {
     private volatile long expiresAtNanos;
     private volatile ApiException failure;
 
-    IngestionLease(TenantId tenant, Document document, long bytesReservedAtStart, long expiresAtNanos) {
+    IngestionLease(TenantId tenant, Document document, IndexGeneration generation, long bytesReservedAtStart, long expiresAtNanos) {
         this.tenant = tenant;
         this.document = document;
+        this.generation = generation;
         this.bytesReservedAtStart = bytesReservedAtStart;
         this.expiresAtNanos = expiresAtNanos;
     }
@@ -38,6 +41,11 @@ final class IngestionLease {
 
     Document document() {
         return document;
+    }
+
+    /** The generation of the tenant's index the document's vectors go to. */
+    IndexGeneration generation() {
+        return generation;
     }
 
     UUID documentId() {

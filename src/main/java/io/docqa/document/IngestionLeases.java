@@ -34,13 +34,15 @@ public class IngestionLeases implements SmartLifecycle {
 
     private final Documents documents;
     private final StorageQuota quota;
+    private final IndexGenerations generations;
     private final Duration lease;
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<UUID, IngestionLease> held = new ConcurrentHashMap<>();
     private volatile Disposable heartbeat;
 
-    IngestionLeases(Documents documents, StorageQuota quota, DocumentProperties properties) {
+    IngestionLeases(Documents documents, StorageQuota quota, DocumentProperties properties, IndexGenerations generations) {
         this.documents = documents;
+        this.generations = generations;
         this.quota = quota;
         this.lease = properties.ingestionLease();
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -57,16 +59,17 @@ public class IngestionLeases implements SmartLifecycle {
     }
 
     /**
-     * Starts an ingesting document owned by this instance, its lease running from now and its first bytes reserved
-     * within {@code maxBytes}; refused with {@code quota_exceeded} when the tenant has {@code maxDocuments} already
-     * ({@code -1}: no limit).
+     * Starts an ingesting document owned by this instance, its lease running from now, in the tenant's active index
+     * generation, and its first bytes reserved within {@code maxBytes}; refused with {@code quota_exceeded} when the
+     * tenant has {@code maxDocuments} already ({@code -1}: no limit).
      */
     Mono<IngestionLease> start(TenantId tenant, String filename, String contentType, long maxDocuments, long maxBytes) {
         return Mono.defer(() -> {
             long from = System.nanoTime();
             return quota.startDocument(tenant, maxDocuments, maxBytes, reserved -> documents
-                            .start(tenant, filename, contentType, instance, lease, reserved)
-                            .map(document -> new IngestionLease(tenant, document, reserved, from + lease.toNanos())))
+                            .start(tenant, filename, contentType, instance, lease, generations.configured().id(), reserved)
+                            .map(started -> new IngestionLease(tenant, started.document(), generations.parse(started.generation()),
+                                    reserved, from + lease.toNanos())))
                     .map(taken -> {
                         held.put(taken.documentId(), taken);
                         return taken;

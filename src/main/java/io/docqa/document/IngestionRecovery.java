@@ -6,7 +6,6 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import io.docqa.ai.TenantVectorIndex;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,11 +20,11 @@ class IngestionRecovery {
     private static final Logger log = LoggerFactory.getLogger(IngestionRecovery.class);
 
     private final Documents documents;
-    private final TenantVectorIndex index;
+    private final DocumentRemoval removal;
 
-    IngestionRecovery(Documents documents, TenantVectorIndex index) {
+    IngestionRecovery(Documents documents, DocumentRemoval removal) {
         this.documents = documents;
-        this.index = index;
+        this.removal = removal;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -50,7 +49,7 @@ class IngestionRecovery {
     Mono<Long> sweep() {
         return documents.takeOverExpired()
                 .thenMany(documents.vectorsPendingRemoval())
-                .concatMap(doc -> index.removeDocument(doc.tenant(), doc.documentId())
+                .concatMap(doc -> removal.removeVectors(doc.tenant(), doc.documentId())
                         .then(documents.vectorsRemoved(doc.tenant(), doc.documentId()))
                         .thenReturn(1L)
                         .onErrorResume(error -> Mono.empty()))

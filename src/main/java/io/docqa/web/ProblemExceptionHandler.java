@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 
 /** Renders every error, ours or the framework's, as problem+json. Runs before Boot's default error handler. */
@@ -27,17 +28,32 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(error)) {
+            log.debug("The client went away during {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), error.toString());
+            return Mono.empty();
+        }
         ApiException problem = Problems.of(error);
         if (error instanceof MethodNotAllowedException notAllowed && !notAllowed.getSupportedMethods().isEmpty()) {
             exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());
         }
         if (problem.status().is5xxServerError() && !(error instanceof ApiException)) {
-            // error handlers run outside the filters' Reactor context: the request id goes to the MDC by hand
-            try (var ignored = MDC.putCloseable(LogContext.REQUEST_ID, RequestIds.of(exchange))) {
-                log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
-            }
+            logServerError(exchange, problem, error);
         }
         refusals.count(problem);
         return writer.write(exchange, problem);
+    }
+
+    private static void logServerError(ServerWebExchange exchange, ApiException problem, Throwable error) {
+        // error handlers run outside the filters' Reactor context: the request id goes to the MDC by hand
+        try (var ignored = MDC.putCloseable(LogContext.REQUEST_ID, RequestIds.of(exchange))) {
+            if (problem.code().equals("database_unavailable")) {
+                log.warn("Answered 503 on {} {}: the database cannot be used now ({})",
+                        exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error.toString());
+            } else {
+                log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                        error);
+            }
+        }
     }
 }

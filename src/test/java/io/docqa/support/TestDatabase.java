@@ -96,6 +96,11 @@ public final class TestDatabase {
         return password;
     }
 
+    /** Drops this database (one of {@link #kept}, when a test is done with it). */
+    public void drop() {
+        execute(host, user, password, "drop database if exists " + database + " with (force)");
+    }
+
     private static void execute(String host, String user, String password, String sql) {
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + host + "/postgres", user, password);
                 Statement statement = connection.createStatement()) {
