@@ -14,15 +14,12 @@ import io.docqa.web.ApiException;
 import reactor.netty.channel.AbortedException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * Reads a {@code multipart/form-data} upload as it streams in: each part named {@code file} is handed on as an
- * {@link UploadedFile} while its bytes are still arriving. The next part is read once the bytes of the one before have
- * been taken, so up to {@code docqa.upload.files-in-flight} files are handled at once; what they emit comes out file
- * after file, in the order of the parts. A file that fails stops the reading of further parts; the files already under
- * way are finished and their events passed on before its error. Other parts are skipped; the number of files and parts
- * is limited, and a declared length beyond any acceptable is refused before a byte is read.
+ * {@link UploadedFile} while its bytes are still arriving, the next part only once the one before is dealt with. Other
+ * parts are skipped; the number of files and parts is limited, and a declared length beyond any acceptable is refused
+ * before a byte is read.
  */
 final class MultipartUpload {
 
@@ -42,11 +39,9 @@ final class MultipartUpload {
         }
         AtomicLong files = new AtomicLong();
         AtomicLong parts = new AtomicLong();
-        Sinks.One<Throwable> failed = Sinks.one();
         return request.bodyToFlux(PartEvent.class)
                 .windowUntil(PartEvent::isLast)
-                .takeUntilOther(failed.asMono())
-                .flatMapSequentialDelayError(part -> part.switchOnFirst((first, events) -> {
+                .concatMap(part -> part.switchOnFirst((first, events) -> {
                     if (!first.hasValue()) {
                         return events.thenMany(Flux.<T>empty());
                     }
@@ -63,7 +58,7 @@ final class MultipartUpload {
                     return handle.apply(new UploadedFile(ContentSniffer.safeFilename(((FilePartEvent) head).filename()),
                             declaredType == null ? null : declaredType.toString(),
                             events.map(PartEvent::content).onErrorMap(MultipartUpload::connectionLost, UploadInterruptedException::new)));
-                }).doOnError(failed::tryEmitValue), limits.filesInFlight(), 1)
+                }), 0)
                 .concatWith(Mono.defer(() -> files.get() == 0
                         ? Mono.error(ApiException.invalid("file", "at least one part named 'file' is required"))
                         : Mono.empty()));

@@ -122,8 +122,8 @@ class QuotaTest extends IntegrationTest {
     }
 
     @Test
-    void theFilesOfOneRequestIngestedAtOnceStayWithinTheDocumentsQuota() {
-        Account owner = api.signup("Documents at once");
+    void theFilesOfOneRequestStayWithinTheDocumentsQuota() {
+        Account owner = api.signup("Documents of one request");
         operator.setQuota(owner.tenantId(), "documents", 2);
         http.post().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text("one.txt", Uploads.prose("rivers", 20)),
