@@ -2,6 +2,7 @@ package io.docqa.ai;
 
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,6 +18,7 @@ import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,11 +33,14 @@ final class ChromaCollections implements AutoCloseable {
     private static final int MAX_STORES = 10_000;
     private static final int QUEUED_CALLS_PER_THREAD = 128;
     private static final int CREATION_ATTEMPTS = 4;
+    /** What a search reads: never the stored vectors, which are most of an answer's bytes and of its parsing. */
+    private static final List<String> QUERY_INCLUDES = List.of("documents", "metadatas", "distances");
 
     private final ChromaProperties properties;
     private final ReactorHttpClient http;
     private final Scheduler scheduler;
     private final Map<ChromaAddress, ChromaEmbeddingStore> stores = new ConcurrentHashMap<>();
+    private final Map<ChromaAddress, String> ids = new ConcurrentHashMap<>();
     private final JsonMapper json = JsonMapper.shared();
 
     ChromaCollections(ChromaProperties properties) {
@@ -61,9 +66,53 @@ final class ChromaCollections implements AutoCloseable {
                     throw e;
                 }
                 stores.remove(collection);
+                ids.remove(collection);
                 return work.apply(store(collection));
             }
         });
+    }
+
+    /**
+     * Chroma's answer to a query of the {@code n} records nearest to {@code vector} that match {@code where} (all when
+     * it is empty): ids, documents, metadatas and distances. Empty when there is no collection; nothing is created.
+     * Non-blocking: the collection's id is cached, and looked up again when Chroma no longer knows it.
+     */
+    Mono<JsonNode> query(ChromaAddress collection, float[] vector, int n, Map<String, Object> where) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("query_embeddings", List.of(vector));
+        request.put("n_results", n);
+        request.put("include", QUERY_INCLUDES);
+        if (!where.isEmpty()) {
+            request.put("where", where);
+        }
+        String body = json.writeValueAsString(request);
+        return bounded(queryOnce(collection, body)
+                .onErrorResume(ChromaFailures::isMissingCollection, gone -> {
+                    ids.remove(collection);
+                    return queryOnce(collection, body).onErrorResume(ChromaFailures::isMissingCollection, stillGone -> Mono.empty());
+                }));
+    }
+
+    private Mono<JsonNode> queryOnce(ChromaAddress collection, String body) {
+        return collectionId(collection)
+                .flatMap(id -> http.send(request(HttpMethod.POST,
+                        properties.baseUrl() + collection.databasePath() + "collections/" + id + "/query", body)))
+                .map(response -> json.readTree(response.body()));
+    }
+
+    private Mono<String> collectionId(ChromaAddress collection) {
+        String known = ids.get(collection);
+        if (known != null) {
+            return Mono.just(known);
+        }
+        return call(HttpMethod.GET, collection.databasePath() + "collections/" + collection.collection(), null)
+                .map(body -> json.readTree(body).get("id").asString())
+                .doOnNext(id -> {
+                    if (ids.size() >= MAX_STORES) {
+                        ids.clear();
+                    }
+                    ids.put(collection, id);
+                });
     }
 
     /** The records of the collection that match a Chroma {@code where} filter (all when it is empty); 0 without it. */
@@ -87,13 +136,18 @@ final class ChromaCollections implements AutoCloseable {
                 ? "api/v2/tenants/" + collection.tenant() + "/databases/" + collection.database()
                 : collection.databasePath() + "collections/" + collection.collection();
         return bounded(call(HttpMethod.DELETE, path, null).then())
-                .doFinally(signal -> stores.remove(collection));
+                .doFinally(signal -> forget(collection));
+    }
+
+    private void forget(ChromaAddress collection) {
+        stores.remove(collection);
+        ids.remove(collection);
     }
 
     /** Deletes the collection with every record in it, if there is one; never the database around it. */
     Mono<Void> dropCollection(ChromaAddress collection) {
         return bounded(call(HttpMethod.DELETE, collection.databasePath() + "collections/" + collection.collection(), null).then())
-                .doFinally(signal -> stores.remove(collection));
+                .doFinally(signal -> forget(collection));
     }
 
     /** Whether Chroma answers its heartbeat within {@code within}. Never fails. */

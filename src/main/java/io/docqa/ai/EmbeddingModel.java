@@ -8,18 +8,26 @@ package io.docqa.ai;
  */
 public enum EmbeddingModel {
 
-    ALL_MINILM_L6_V2("all-minilm-l6-v2"),
-    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q");
+    ALL_MINILM_L6_V2("all-minilm-l6-v2", true),
+    /** Quantizes its activations with one scale per run: texts run together would change each other's vectors. */
+    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", false);
 
     private final String id;
+    private final boolean takesBatches;
 
-    EmbeddingModel(String id) {
+    EmbeddingModel(String id, boolean takesBatches) {
         this.id = id;
+        this.takesBatches = takesBatches;
     }
 
     /** The name in settings, collection names and logs; also the base name of its files on the classpath. */
     public String id() {
         return id;
+    }
+
+    /** Whether several texts may run through the model at once without changing each other's vectors. */
+    boolean takesBatches() {
+        return takesBatches;
     }
 
     String modelResource() {

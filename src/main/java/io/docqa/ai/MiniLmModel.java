@@ -2,19 +2,17 @@ package io.docqa.ai;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -23,129 +21,177 @@ import ai.onnxruntime.OrtSession;
  * all-MiniLM-L6-v2 (or its int8 quantization, see {@link EmbeddingModel}) from LangChain4j's jars, run with ONNX
  * Runtime directly:
  * <ul>
- * <li>one session that runs each text on the calling thread only. ONNX Runtime's default spreads every text over all
- * cores with spinning worker threads; next to other work on few cores that wastes up to half the CPU (measured: ~27-38
- * texts per CPU-second against ~50 here), so {@link Embedder} runs one text per core instead;</li>
+ * <li>a session that runs on the calling thread only, for chunks: {@link Embedder} runs one such call per core, since
+ * ONNX Runtime's default of spreading every run over all cores oversubscribes them; and, if asked for, a second session
+ * of the same model on {@code questionThreads} threads, for a question while nothing else is embedded;</li>
  * <li>every token counts: the model's {@code tokenizer.json} truncates at 128 tokens, LangChain4j's
  * {@code OnnxBertBiEncoder} keeps that, so the back of most chunks was never seen. Here a text is tokenized once,
  * untruncated, and cut into {@link TokenWindows} of {@code maxSequenceLength} tokens (the model was trained at 256);
  * the mean-pooled vectors of the windows are averaged, weighted by their tokens, and normalised (what LangChain4j does
- * with its windows of 510). A text that fits one window gets exactly the vector LangChain4j gives it.</li>
+ * with its windows of 510). A text that fits one window gets the vector LangChain4j gives it;</li>
+ * <li>the windows of several texts run together, up to {@code windowsPerRun} and {@code tokensPerRun} (padding
+ * included) in one {@link MeanPooledRun}, longest with longest so that little is padding: short windows gain from
+ * company, long ones lose once a run's activations outgrow the caches (the int8 model takes one window per run).</li>
  * </ul>
  */
 final class MiniLmModel {
 
     static final int DIMENSION = 384;
 
+    private record Piece(int text, TokenWindows.Window window) {
+    }
+
     private final EmbeddingModel model;
     private final OrtEnvironment environment;
-    private final OrtSession session;
+    private final OrtSession oneThread;
+    private final OrtSession forQuestions;
     private final boolean takesTokenTypes;
     private final HuggingFaceTokenizer tokenizer;
     private final int maxSequenceLength;
+    private final int windowsPerRun;
+    private final int tokensPerRun;
 
-    private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession session, HuggingFaceTokenizer tokenizer,
-            int maxSequenceLength) throws OrtException {
+    private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession oneThread, OrtSession forQuestions,
+            HuggingFaceTokenizer tokenizer, int maxSequenceLength, int windowsPerRun, int tokensPerRun) throws OrtException {
         this.model = model;
         this.environment = environment;
-        this.session = session;
-        this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
+        this.oneThread = oneThread;
+        this.forQuestions = forQuestions;
+        this.takesTokenTypes = oneThread.getInputNames().contains("token_type_ids");
         this.tokenizer = tokenizer;
         this.maxSequenceLength = maxSequenceLength;
+        this.windowsPerRun = model.takesBatches() ? windowsPerRun : 1;
+        this.tokensPerRun = tokensPerRun;
     }
 
+    /** fp32, runs of up to 8 windows and 512 tokens, questions on one thread. */
     static MiniLmModel load(int maxSequenceLength) throws IOException, OrtException {
-        return load(EmbeddingModel.ALL_MINILM_L6_V2, maxSequenceLength);
+        return load(EmbeddingModel.ALL_MINILM_L6_V2, maxSequenceLength, 8, 512, 1);
     }
 
-    static MiniLmModel load(EmbeddingModel model, int maxSequenceLength) throws IOException, OrtException {
+    /**
+     * @param windowsPerRun   windows of fp32 run together at most (the int8 model always runs one)
+     * @param tokensPerRun    padded tokens of a run at most, unless it is a single window
+     * @param questionThreads threads a question runs on while nothing else is embedded (1: no second session)
+     */
+    static MiniLmModel load(EmbeddingModel model, int maxSequenceLength, int windowsPerRun, int tokensPerRun,
+            int questionThreads) throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (InputStream tokenizer = resource(model.tokenizerResource())) {
             HuggingFaceTokenizer untruncated = HuggingFaceTokenizer.newInstance(tokenizer,
                     Map.of("truncation", "false", "padding", "false"));
-            return new MiniLmModel(model, environment, oneThreadSession(environment, model), untruncated, maxSequenceLength);
+            List<OrtSession> sessions = sessions(environment, model, questionThreads > 1 ? List.of(1, questionThreads) : List.of(1));
+            return new MiniLmModel(model, environment, sessions.get(0), sessions.get(sessions.size() - 1), untruncated,
+                    maxSequenceLength, windowsPerRun, tokensPerRun);
         }
     }
 
-    static OrtSession oneThreadSession(OrtEnvironment environment) throws IOException, OrtException {
-        return oneThreadSession(environment, EmbeddingModel.ALL_MINILM_L6_V2);
-    }
-
-    /** A session of the model that runs on the calling thread only. */
-    static OrtSession oneThreadSession(OrtEnvironment environment, EmbeddingModel choice) throws IOException, OrtException {
+    /** Sessions of the model, each running on the given number of threads (the calling one included, never spinning). */
+    static List<OrtSession> sessions(OrtEnvironment environment, EmbeddingModel choice, List<Integer> threads)
+            throws IOException, OrtException {
         Path modelFile = Files.createTempFile("docqa-minilm-", ".onnx");
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                InputStream model = resource(choice.modelResource())) {
+        try (InputStream model = resource(choice.modelResource())) {
             // Through a file, not a byte[]: the 90 MB model would need twice that in heap while it is read.
             Files.copy(model, modelFile, StandardCopyOption.REPLACE_EXISTING);
-            options.setIntraOpNumThreads(1);
-            return environment.createSession(modelFile.toString(), options);
+            List<OrtSession> sessions = new ArrayList<>();
+            for (int intraOpThreads : threads) {
+                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                    options.setIntraOpNumThreads(intraOpThreads);
+                    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                    sessions.add(environment.createSession(modelFile.toString(), options));
+                }
+            }
+            return sessions;
         }
         finally {
             Files.deleteIfExists(modelFile);
         }
     }
 
-    /** Blocks the calling thread for the time of one inference per window. Blank text: {@link IllegalArgumentException}. */
-    float[] vector(String text) {
-        Encoding encoding = tokenizer.encode(text);
-        if (encoding.getIds().length <= 2) {
-            throw new IllegalArgumentException("Cannot embed empty or whitespace-only text");
-        }
-        List<TokenWindows.Window> windows = TokenWindows.of(encoding.getIds(), encoding.getTokens(), maxSequenceLength);
-        if (windows.size() == 1) {
-            return normalised(meanPooled(windows.get(0).ids()));
-        }
-        float[] sum = new float[DIMENSION];
-        int tokens = 0;
-        for (TokenWindows.Window window : windows) {
-            float[] pooled = meanPooled(window.ids());
-            for (int i = 0; i < DIMENSION; i++) {
-                sum[i] += pooled[i] * window.textTokens();
-            }
-            tokens += window.textTokens();
-        }
-        for (int i = 0; i < DIMENSION; i++) {
-            sum[i] /= tokens;
-        }
-        return normalised(sum);
+    /** How many texts are worth giving {@link #vectors} at once. */
+    int windowsPerRun() {
+        return windowsPerRun;
     }
 
-    /** The mean of the model's output vectors over every token of the window, [CLS] and [SEP] included. */
-    private float[] meanPooled(long[] ids) {
-        long[] shape = {1, ids.length};
-        try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-                OnnxTensor attentionMask = OnnxTensor.createTensor(environment, LongBuffer.wrap(filled(ids.length, 1)), shape);
-                OnnxTensor tokenTypes = OnnxTensor.createTensor(environment, LongBuffer.wrap(filled(ids.length, 0)), shape)) {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", inputIds);
-            inputs.put("attention_mask", attentionMask);
-            if (takesTokenTypes) {
-                inputs.put("token_type_ids", tokenTypes);
+    /** The vector of one text, on the calling thread only. Blank text: {@link IllegalArgumentException}. */
+    float[] vector(String text) {
+        return vectors(List.of(text), oneThread).get(0);
+    }
+
+    /** The vector of one text on the question session's threads (the calling one and idle cores). */
+    float[] vectorOnIdleCores(String text) {
+        return vectors(List.of(text), forQuestions).get(0);
+    }
+
+    /** The vectors of the texts, in their order, on the calling thread only. Blocks for the time of the runs. */
+    List<float[]> vectors(List<String> texts) {
+        return vectors(texts, oneThread);
+    }
+
+    private List<float[]> vectors(List<String> texts, OrtSession session) {
+        List<Piece> pieces = new ArrayList<>();
+        for (int text = 0; text < texts.size(); text++) {
+            Encoding encoding = tokenizer.encode(texts.get(text));
+            if (encoding.getIds().length <= 2) {
+                throw new IllegalArgumentException("Cannot embed empty or whitespace-only text");
             }
-            try (OrtSession.Result result = session.run(inputs)) {
-                FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer(); // [1, tokens, 384]
-                float[] mean = new float[DIMENSION];
-                for (int token = 0; token < ids.length; token++) {
-                    for (int i = 0; i < DIMENSION; i++) {
-                        mean[i] += hidden.get(token * DIMENSION + i);
-                    }
-                }
-                for (int i = 0; i < DIMENSION; i++) {
-                    mean[i] /= ids.length;
-                }
-                return mean;
+            for (TokenWindows.Window window : TokenWindows.of(encoding.getIds(), encoding.getTokens(), maxSequenceLength)) {
+                pieces.add(new Piece(text, window));
             }
+        }
+        Integer[] longestFirst = new Integer[pieces.size()];
+        Arrays.setAll(longestFirst, i -> i);
+        Arrays.sort(longestFirst, Comparator.comparingInt((Integer i) -> pieces.get(i).window().ids().length).reversed());
+        float[][] pooled = new float[pieces.size()][];
+        for (int from = 0, to; from < longestFirst.length; from = to) {
+            int longest = pieces.get(longestFirst[from]).window().ids().length;
+            to = from + 1;
+            while (to < longestFirst.length && to - from < windowsPerRun && (to - from + 1) * longest <= tokensPerRun) {
+                to++;
+            }
+            List<Integer> run = Arrays.asList(longestFirst).subList(from, to);
+            float[][] vectors = run(session, run.stream().map(i -> pieces.get(i).window().ids()).toList());
+            for (int i = 0; i < run.size(); i++) {
+                pooled[run.get(i)] = vectors[i];
+            }
+        }
+        List<float[]> result = new ArrayList<>(texts.size());
+        for (int from = 0, to = 0; from < pieces.size(); from = to) {
+            while (to < pieces.size() && pieces.get(to).text() == pieces.get(from).text()) {
+                to++;
+            }
+            result.add(averaged(pieces.subList(from, to), Arrays.copyOfRange(pooled, from, to)));
+        }
+        return result;
+    }
+
+    private float[][] run(OrtSession session, List<long[]> windows) {
+        try {
+            return MeanPooledRun.of(environment, session, takesTokenTypes, windows);
         }
         catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run " + model.id(), e);
         }
     }
 
-    private static long[] filled(int length, long value) {
-        long[] values = new long[length];
-        Arrays.fill(values, value);
-        return values;
+    /** The windows' vectors weighted by their tokens of the text, normalised; one window's vector just normalised. */
+    private static float[] averaged(List<Piece> windows, float[][] pooled) {
+        if (windows.size() == 1) {
+            return normalised(pooled[0]);
+        }
+        float[] sum = new float[DIMENSION];
+        int tokens = 0;
+        for (int w = 0; w < windows.size(); w++) {
+            int weight = windows.get(w).window().textTokens();
+            for (int i = 0; i < DIMENSION; i++) {
+                sum[i] += pooled[w][i] * weight;
+            }
+            tokens += weight;
+        }
+        for (int i = 0; i < DIMENSION; i++) {
+            sum[i] /= tokens;
+        }
+        return normalised(sum);
     }
 
     private static float[] normalised(float[] vector) {

@@ -4,6 +4,7 @@ import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metad
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,6 @@ import java.util.function.Function;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.store.embedding.EmbeddingMatch;
-import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.chroma.ChromaEmbeddingStore;
 import org.slf4j.Logger;
@@ -27,6 +26,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The tenant-scoped vector index, the one way into Chroma: one collection per tenant (and {@link IndexGeneration}:
@@ -113,18 +113,12 @@ public class TenantVectorIndex implements AutoCloseable {
         if (topK < 1) {
             return Mono.error(new IllegalArgumentException("topK must be at least 1"));
         }
-        EmbeddingSearchRequest.EmbeddingSearchRequestBuilder request = EmbeddingSearchRequest.builder()
-                .queryEmbedding(Embedding.from(query))
-                .maxResults(topK)
-                .minScore(minScore);
-        if (!documentIds.isEmpty()) {
-            request.filter(metadataKey(DOCUMENT_ID).isIn(documentIds.stream().map(UUID::toString).toList()));
-        }
+        Map<String, Object> where = documentIds.isEmpty() ? Map.of()
+                : Map.of(DOCUMENT_ID, Map.of("$in", documentIds.stream().map(UUID::toString).toList()));
         String owner = tenant.toString();
-        return observed("search", withStore(tenant, generation, store -> store.search(request.build()).matches().stream()
-                .filter(match -> ownedBy(match, owner))
-                .map(TenantVectorIndex::match)
-                .toList()));
+        return observed("search", chroma.query(address(tenant, generation), query, topK, where)
+                .map(answer -> matches(answer, owner, minScore))
+                .defaultIfEmpty(List.of()));
     }
 
     public Mono<Void> removeDocument(TenantId tenant, UUID documentId) {
@@ -203,12 +197,31 @@ public class TenantVectorIndex implements AutoCloseable {
         return chroma.withStore(address(tenant, generation), work);
     }
 
-    private static boolean ownedBy(EmbeddingMatch<TextSegment> match, String tenant) {
-        if (tenant.equals(match.embedded().metadata().getString(TENANT_ID))) {
-            return true;
+    /**
+     * The matches of Chroma's answer to one query, best first. Chroma's cosine distance d becomes the score 1 - d / 2,
+     * as LangChain4j's store reports it.
+     */
+    private static List<VectorMatch> matches(JsonNode answer, String tenant, double minScore) {
+        JsonNode ids = answer.path("ids").path(0);
+        JsonNode documents = answer.path("documents").path(0);
+        JsonNode metadatas = answer.path("metadatas").path(0);
+        JsonNode distances = answer.path("distances").path(0);
+        List<VectorMatch> matches = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode metadata = metadatas.path(i);
+            double score = 1 - distances.path(i).asDouble() / 2;
+            if (score < minScore) {
+                continue;
+            }
+            if (!tenant.equals(metadata.path(TENANT_ID).asString(null))) {
+                log.error("Record {} in the collection of tenant {} belongs to another tenant; left out", ids.path(i).asString(), tenant);
+                continue;
+            }
+            JsonNode section = metadata.path(SECTION);
+            matches.add(new VectorMatch(UUID.fromString(metadata.path(DOCUMENT_ID).asString()), metadata.path(CHUNK_INDEX).asInt(),
+                    section.isString() ? section.asString() : null, documents.path(i).asString(), score));
         }
-        log.error("Record {} in the collection of tenant {} belongs to another tenant; left out", match.embeddingId(), tenant);
-        return false;
+        return matches;
     }
 
     /** Chroma takes no null metadata values: a chunk without a section has no {@code section} key. */
@@ -222,12 +235,6 @@ public class TenantVectorIndex implements AutoCloseable {
 
     private static String recordId(UUID documentId, int chunkIndex) {
         return UUID.nameUUIDFromBytes((documentId + "/" + chunkIndex).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private static VectorMatch match(EmbeddingMatch<TextSegment> match) {
-        Metadata metadata = match.embedded().metadata();
-        return new VectorMatch(UUID.fromString(metadata.getString(DOCUMENT_ID)), metadata.getInteger(CHUNK_INDEX),
-                metadata.getString(SECTION), match.embedded().text(), match.score());
     }
 
     @Override

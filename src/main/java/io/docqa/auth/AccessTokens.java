@@ -117,7 +117,7 @@ class AccessTokens {
                 return null;
             }
             return new AccessClaims(UUID.fromString(claims.getSubject()),
-                    new TenantId(UUID.fromString(claims.getStringClaim("tid"))), role);
+                    new TenantId(UUID.fromString(claims.getStringClaim("tid"))), role, claims.getExpirationTime().toInstant());
         }
         catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException e) {
             return null;
@@ -132,6 +132,6 @@ class AccessTokens {
                 && !expires.isAfter(issued.plus(ttl).plus(CLOCK_SKEW));
     }
 
-    record AccessClaims(UUID userId, TenantId tenantId, Role role) {
+    record AccessClaims(UUID userId, TenantId tenantId, Role role, Instant expiresAt) {
     }
 }

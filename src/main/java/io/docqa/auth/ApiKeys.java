@@ -87,7 +87,7 @@ class ApiKeys {
      * The caller a live key stands for, with the lower of the key's role and its maker's current one; empty when the
      * maker is gone or disabled. Marks the key used (at most once a minute, to spare writes).
      */
-    Mono<Caller> authenticate(String secret) {
+    Mono<CallerCache.Found> authenticate(String secret) {
         return db.sql("""
                         update api_keys k set last_used_at = case
                             when k.last_used_at is null or k.last_used_at < now() - interval '1 minute' then now()
@@ -95,11 +95,11 @@ class ApiKeys {
                         from users u
                         where k.key_hash = :hash and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
                           and u.id = k.created_by and u.tenant_id = k.tenant_id and not u.disabled
-                        returning k.id, k.tenant_id, k.role, u.role as maker_role
+                        returning k.id, k.tenant_id, k.role, u.role as maker_role, k.expires_at
                         """)
                 .bind("hash", SecretTokens.hash(secret))
-                .map(row -> Caller.apiKey(new TenantId(row.get("tenant_id", UUID.class)), row.get("id", UUID.class),
-                        lower(role(row, "role"), role(row, "maker_role"))))
+                .map(row -> new CallerCache.Found(Caller.apiKey(new TenantId(row.get("tenant_id", UUID.class)), row.get("id", UUID.class),
+                        lower(role(row, "role"), role(row, "maker_role"))), instant(row, "expires_at")))
                 .one();
     }
 

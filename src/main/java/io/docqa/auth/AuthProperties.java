@@ -12,11 +12,16 @@ record AuthProperties(
         @DefaultValue("15m") Duration accessTokenTtl,
         @DefaultValue("30d") Duration refreshTokenTtl,
         @DefaultValue("30d") Duration keyRotation,
-        @DefaultValue("256") int maxPasswordLength) {
+        @DefaultValue("256") int maxPasswordLength,
+        @DefaultValue("60s") Duration callerCacheTtl,
+        @DefaultValue("10000") int callerCacheSize) {
 
     AuthProperties {
         if (keyRotation.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("docqa.auth.key-rotation must be at least 1s");
+        }
+        if (callerCacheTtl.isNegative() || callerCacheSize < 1) {
+            throw new IllegalArgumentException("docqa.auth.caller-cache-ttl must not be negative, docqa.auth.caller-cache-size at least 1");
         }
     }
 }

@@ -24,16 +24,14 @@ class AnswerMetering {
 
     private static final Logger log = LoggerFactory.getLogger(AnswerMetering.class);
 
-    private final UsageLedger ledger;
     private final OllamaChat model;
 
-    AnswerMetering(UsageLedger ledger, OllamaChat model) {
-        this.ledger = ledger;
+    AnswerMetering(OllamaChat model) {
         this.model = model;
     }
 
-    Flux<ChatEvent> meter(Caller caller, AnswerQuotas.Ticket ticket, Flux<ChatEvent> events) {
-        long admitted = System.nanoTime();
+    /** {@code admitted}: the {@link System#nanoTime()} of the question's admission. */
+    Flux<ChatEvent> meter(Caller caller, AnswerQuotas.Ticket ticket, long admitted, Flux<ChatEvent> events) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger streamed = new AtomicInteger();
         return events
@@ -59,8 +57,7 @@ class AnswerMetering {
         boolean asked = !"not_covered".equals(outcome) && !NoModelAnswer.FINISH_REASON.equals(outcome);
         UsageLedger.Answer answer = new UsageLedger.Answer(asked ? model.model() : null, usage.promptTokens(),
                 usage.completionTokens(), Duration.ofNanos(System.nanoTime() - admitted), outcome);
-        return ticket.settle(usage.completionTokens())
-                .then(ledger.answered(caller, answer))
+        return ticket.settle(usage.completionTokens(), caller, answer)
                 .onErrorResume(error -> {
                     log.warn("Could not record the usage of an answer: {}", error.toString());
                     return Mono.empty();

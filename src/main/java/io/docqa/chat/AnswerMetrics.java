@@ -52,10 +52,13 @@ class AnswerMetrics {
         });
     }
 
-    /** Observes one answer's events (the stream that never fails: an error arrives as a problem). */
-    Flux<ChatEvent> observe(Flux<ChatEvent> events) {
+    /**
+     * Observes one answer's events (the stream that never fails: an error arrives as a problem); {@code started}: the
+     * {@link System#nanoTime()} its first token is timed from, its admission (the retrieval runs meanwhile).
+     */
+    Flux<ChatEvent> observe(long started, Flux<ChatEvent> events) {
         return Flux.defer(() -> {
-            Answer answer = new Answer(System.nanoTime());
+            Answer answer = new Answer(started);
             return events.doOnNext(answer::saw)
                     .doOnError(error -> answer.end(ChatErrors.toProblem(error).code()))
                     .doOnCancel(() -> answer.end("cancelled"));

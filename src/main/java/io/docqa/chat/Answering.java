@@ -2,6 +2,7 @@ package io.docqa.chat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,7 +20,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
 import reactor.core.publisher.SignalType;
-import reactor.util.function.Tuple2;
 
 /**
  * Answers a question from the caller's documents: admission to the model, retrieval, the prompt, the token stream,
@@ -71,76 +71,103 @@ class Answering {
      * question and its answer are recorded in a conversation of their own.
      */
     Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question asked, List<ChatTurn> earlier) {
-        return settings.of(caller.tenantId())
-                .flatMap(tenant -> answer(caller, asked.withDefaultTopK(tenant.defaultTopK()), earlier, tenant));
-    }
-
-    /** With the tenant's settings: its model, temperature and instructions, and its default top_k already applied. */
-    private Mono<Flux<ChatEvent>> answer(Caller caller, ChatLimits.Question question, List<ChatTurn> earlier,
-            TenantSettings tenant) {
-        Mono<Conversation> conversation = question.conversationId() == null
-                ? Mono.empty()
-                : conversations.find(caller, question.conversationId())
+        Mono<Optional<Recorded>> existing = asked.conversationId() == null
+                ? Mono.just(Optional.empty())
+                : conversations.recent(caller, asked.conversationId(), HISTORY_MESSAGES)
+                        .map(recent -> Optional.of(Recorded.of(recent)))
                         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Conversation")));
-        return conversation.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(existing -> retrieval.checkDocuments(caller.tenantId(), question.documentIds())
-                        .then(retrieval.checkEmbedder()).thenReturn(existing))
-                .flatMap(existing -> quotas.admit(caller.tenantId(), model.maxOutputTokens())
-                        .flatMap(ticket -> gate.reserve(caller.tenantId(), caller.actorId())
-                                .onErrorResume(refused -> ticket.refund().then(Mono.error(refused)))
-                                .map(reservation -> metering.meter(caller, ticket,
-                                        stream(caller, question, existing.orElse(null), earlier, reservation, tenant)))))
-                .map(metrics::observe);
+        return existing.flatMap(found -> admitAndFind(caller, asked, found.orElse(null), earlier));
     }
 
     /**
-     * The conversation rows and the retrieval run at the same time: neither needs the other, and the time to the
-     * first token is their longer one instead of their sum. A follow-up question first reads the conversation, whose
-     * earlier questions it is searched with. A failed retrieval still leaves the question recorded.
+     * What the first token waits for runs at the same time, so that it waits for the longest instead of the sum: the
+     * checks, the quota admission, a slot reservation and the question's record, in this order (a refusal leaves no
+     * record and takes no quota); the tenant's settings (its default top_k applies to this question); the retrieval
+     * (a follow-up searches with its conversation, read before). A refusal cancels the rest. What was admitted is given
+     * back when the answer does not start. A failed retrieval still leaves the question recorded: its error is the
+     * stream's.
      */
-    private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Conversation existing,
-            List<ChatTurn> earlier, GenerationGate.Reservation reservation, TenantSettings tenant) {
-        Mono<Tuple2<Recorded, Signal<List<Source>>>> recordedAndFound = existing == null
-                ? Mono.zip(conversations.create(caller, title(question.text()))
-                                .flatMap(created -> addQuestion(caller, question, new Recorded(created, earlier))),
-                        find(caller, question, userQuestions(earlier)))
-                : history(caller, existing).flatMap(recorded -> Mono.zip(addQuestion(caller, question, recorded),
-                        find(caller, question, userQuestions(recorded.history()))));
-        return recordedAndFound.doOnSubscribe(subscription -> reservation.attach()).flatMapMany(both -> {
-            Recorded recorded = both.getT1();
-            UUID conversationId = recorded.conversation().id();
-            Signal<List<Source>> sources = both.getT2();
-            return Flux.concat(
-                    Mono.just(new ChatEvent.Started(conversationId)),
-                    Mono.just(sources).<List<Source>>dematerialize()
-                            .flatMapMany(passages -> Flux.concat(Mono.just(new ChatEvent.Sources(passages)),
-                                    generate(caller, conversationId, question, passages, recorded.history(), reservation, tenant))));
-        }).doFinally(signal -> reservation.cancel());
+    private Mono<Flux<ChatEvent>> admitAndFind(Caller caller, ChatLimits.Question asked, Recorded existing,
+            List<ChatTurn> earlier) {
+        AtomicReference<Admitted> held = new AtomicReference<>();
+        Mono<Recorded> recorded = retrieval.checkDocuments(caller.tenantId(), asked.documentIds())
+                .then(Mono.defer(retrieval::checkEmbedder))
+                .then(admit(caller))
+                .doOnNext(held::set)
+                .then(record(caller, asked, existing, earlier));
+        List<ChatTurn> history = existing == null ? earlier : existing.history();
+        Mono<Signal<Retrieval.Found>> found = retrieval.find(caller.tenantId(), asked, userQuestions(history)).materialize();
+        return Mono.zip(recorded, settings.of(caller.tenantId()), found)
+                .flatMap(all -> {
+                    Admitted admitted = held.getAndSet(null);
+                    if (admitted == null) {
+                        return Mono.empty(); // given back: the caller went away meanwhile
+                    }
+                    TenantSettings tenant = all.getT2();
+                    ChatLimits.Question question = asked.withDefaultTopK(tenant.defaultTopK());
+                    return Mono.just(metrics.observe(admitted.at(), metering.meter(caller, admitted.ticket(), admitted.at(),
+                            stream(caller, question, all.getT1(), all.getT3(), admitted.reservation(), tenant))));
+                })
+                .doOnError(error -> giveBack(held))
+                .doOnCancel(() -> giveBack(held));
     }
 
-    private Mono<Signal<List<Source>>> find(Caller caller, ChatLimits.Question question, List<String> earlierQuestions) {
-        return retrieval.search(caller.tenantId(), question, earlierQuestions).materialize();
+    private Mono<Admitted> admit(Caller caller) {
+        return quotas.admit(caller.tenantId(), model.maxOutputTokens())
+                .flatMap(ticket -> gate.reserve(caller.tenantId(), caller.actorId())
+                        .onErrorResume(refused -> ticket.refund().then(Mono.error(refused)))
+                        .map(reservation -> new Admitted(ticket, reservation, System.nanoTime())));
     }
 
-    /** The turns of the conversation before the question. */
-    private Mono<Recorded> history(Caller caller, Conversation existing) {
-        return conversations.recent(caller.tenantId(), existing.id(), HISTORY_MESSAGES)
-                .map(message -> "user".equals(message.role()) ? ChatTurn.user(message.content()) : ChatTurn.assistant(message.content()))
-                .collectList()
-                .map(turns -> new Recorded(existing, turns));
+    private static void giveBack(AtomicReference<Admitted> held) {
+        Admitted admitted = held.getAndSet(null);
+        if (admitted != null) {
+            admitted.reservation().cancel();
+            admitted.ticket().refund()
+                    .subscribe(null, error -> log.warn("Could not give back the quota of a question: {}", error.toString()));
+        }
     }
 
-    private Mono<Recorded> addQuestion(Caller caller, ChatLimits.Question question, Recorded recorded) {
-        return conversations.add(caller.tenantId(), recorded.conversation().id(),
+    /** The question recorded: a new conversation started with it (one statement), or added to the existing one. */
+    private Mono<Recorded> record(Caller caller, ChatLimits.Question question, Recorded existing, List<ChatTurn> earlier) {
+        if (existing == null) {
+            return conversations.start(caller, title(question.text()), question.text())
+                    .map(started -> new Recorded(started, earlier));
+        }
+        return conversations.add(caller.tenantId(), existing.conversation().id(),
                         new Conversations.NewMessage("user", question.text(), null, null, null, null))
-                .thenReturn(recorded);
+                .thenReturn(existing);
+    }
+
+    private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Recorded recorded,
+            Signal<Retrieval.Found> found, GenerationGate.Reservation reservation, TenantSettings tenant) {
+        UUID conversationId = recorded.conversation().id();
+        return Flux.concat(
+                        Mono.just(new ChatEvent.Started(conversationId)),
+                        Mono.just(found).<Retrieval.Found>dematerialize()
+                                .map(candidates -> retrieval.sources(question, candidates))
+                                .flatMapMany(passages -> Flux.concat(Mono.just(new ChatEvent.Sources(passages)),
+                                        generate(caller, conversationId, question, passages, recorded.history(), reservation, tenant))))
+                .doOnSubscribe(subscription -> reservation.attach())
+                .doFinally(signal -> reservation.cancel());
     }
 
     private static List<String> userQuestions(List<ChatTurn> history) {
         return history.stream().filter(turn -> turn.role() == ChatTurn.Role.USER).map(ChatTurn::text).toList();
     }
 
+    /** The conversation of a question and its turns before the question. */
     private record Recorded(Conversation conversation, List<ChatTurn> history) {
+
+        static Recorded of(Conversations.Recent recent) {
+            return new Recorded(recent.conversation(), recent.messages().stream()
+                    .map(message -> "user".equals(message.role()) ? ChatTurn.user(message.content()) : ChatTurn.assistant(message.content()))
+                    .toList());
+        }
+    }
+
+    /** What an admitted question holds until its answer starts: its quota ticket, its slot reservation, and since when. */
+    private record Admitted(AnswerQuotas.Ticket ticket, GenerationGate.Reservation reservation, long at) {
     }
 
     private Flux<ChatEvent> generate(Caller caller, UUID conversationId, ChatLimits.Question question, List<Source> sources,

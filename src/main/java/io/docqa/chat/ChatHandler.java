@@ -39,7 +39,10 @@ class ChatHandler {
                 .zipWith(bodies.read(request, ChatRequest.class).map(limits::check))
                 .flatMap(both -> answering.answer(both.getT1(), both.getT2()))
                 .map(shutdown::endedAtShutdown)
-                .flatMap(events -> json ? asJson(events) : asEventStream(request, events));
+                .flatMap(events -> json ? asJson(events) : asEventStream(request, events))
+                // WebFlux holds this subscription until the answer has streamed to its end: without the detach, every
+                // stream kept its request body and its admission (settings, quota and slot queries) alive
+                .onTerminateDetach();
     }
 
     private Mono<ServerResponse> asJson(Flux<ChatEvent> events) {

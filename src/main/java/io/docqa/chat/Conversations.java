@@ -2,6 +2,7 @@ package io.docqa.chat;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
@@ -28,17 +29,6 @@ class Conversations {
     Conversations(DatabaseClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
-    }
-
-    Mono<Conversation> create(Caller caller, String title) {
-        return db.sql("insert into conversations (id, tenant_id, owner_id, title) values (:id, :tenant, :owner, :title) "
-                        + "returning id, title, created_at, updated_at, owner_id")
-                .bind("id", UUID.randomUUID())
-                .bind("tenant", caller.tenantId().value())
-                .bind("owner", caller.actorId())
-                .bind("title", title)
-                .map(Conversations::conversation)
-                .one();
     }
 
     Mono<Conversation> find(Caller caller, UUID id) {
@@ -137,16 +127,58 @@ class Conversations {
                 .all();
     }
 
-    /** The newest {@code limit} messages, oldest first. */
-    Flux<Message> recent(TenantId tenant, UUID conversationId, int limit) {
-        return db.sql("select * from (select id, role, content, sources, finish_reason, created_at from messages "
-                        + "where tenant_id = :tenant and conversation_id = :conversation order by created_at desc, id desc limit :limit) m "
-                        + "order by created_at, id")
-                .bind("tenant", tenant.value())
-                .bind("conversation", conversationId)
+    /**
+     * Starts the caller's conversation with its first question, both rows in one statement (one round trip); the
+     * conversation.
+     */
+    Mono<Conversation> start(Caller caller, String title, String question) {
+        return db.sql("""
+                        with started as (
+                            insert into conversations (id, tenant_id, owner_id, title) values (:id, :tenant, :owner, :title)
+                            returning id, title, created_at, updated_at, owner_id
+                        ), asked as (
+                            insert into messages (id, conversation_id, tenant_id, role, content)
+                            select :message, id, :tenant, 'user', :question from started
+                        )
+                        select id, title, created_at, updated_at, owner_id from started
+                        """)
+                .bind("id", UUID.randomUUID())
+                .bind("tenant", caller.tenantId().value())
+                .bind("owner", caller.actorId())
+                .bind("title", title)
+                .bind("message", UUID.randomUUID())
+                .bind("question", question)
+                .map(Conversations::conversation)
+                .one();
+    }
+
+    /**
+     * The caller's conversation with its newest {@code limit} messages, oldest first, in one statement; empty when the
+     * caller has no such conversation.
+     */
+    Mono<Recent> recent(Caller caller, UUID id, int limit) {
+        return db.sql("""
+                        select c.id, c.title, c.created_at, c.updated_at, c.owner_id, m.id as message_id, m.role, m.content,
+                               m.sources, m.finish_reason, m.created_at as message_created_at
+                        from conversations c
+                        left join lateral (
+                            select id, role, content, sources, finish_reason, created_at from messages
+                            where tenant_id = :tenant and conversation_id = c.id order by created_at desc, id desc limit :limit
+                        ) m on true
+                        where c.tenant_id = :tenant and c.owner_id = :owner and c.id = :id
+                        order by m.created_at, m.id
+                        """)
+                .bind("tenant", caller.tenantId().value())
+                .bind("owner", caller.actorId())
+                .bind("id", id)
                 .bind("limit", limit)
-                .map(this::message)
-                .all();
+                .map(row -> new RecentRow(conversation(row),
+                        row.get("message_id", UUID.class) == null ? null : message(row, "message_id", "message_created_at")))
+                .all()
+                .collectList()
+                .filter(rows -> !rows.isEmpty())
+                .map(rows -> new Recent(rows.get(0).conversation(),
+                        rows.stream().map(RecentRow::message).filter(Objects::nonNull).toList()));
     }
 
     private static Conversation conversation(Readable row) {
@@ -156,10 +188,22 @@ class Conversations {
     }
 
     private Message message(Readable row) {
+        return message(row, "id", "created_at");
+    }
+
+    private Message message(Readable row, String id, String createdAt) {
         String sources = row.get("sources", String.class);
-        return new Message(row.get("id", UUID.class), row.get("role", String.class), row.get("content", String.class),
+        return new Message(row.get(id, UUID.class), row.get("role", String.class), row.get("content", String.class),
                 sources == null ? List.of() : json.readValue(sources, SOURCES), row.get("finish_reason", String.class),
-                row.get("created_at", OffsetDateTime.class).toInstant());
+                row.get(createdAt, OffsetDateTime.class).toInstant());
+    }
+
+    /** A conversation and its newest messages, oldest first. */
+    record Recent(Conversation conversation, List<Message> messages) {
+    }
+
+    /** A row of {@link #recent}: the conversation, and one of its messages or none. */
+    private record RecentRow(Conversation conversation, Message message) {
     }
 
     record NewMessage(String role, String content, List<Source> sources, Integer promptTokens, Integer completionTokens,

@@ -69,11 +69,12 @@ class Retrieval {
     }
 
     /**
-     * The passages for the question, best first; empty when nothing relevant was found. {@code earlier} are the user
-     * questions before it in its conversation, oldest first: a follow-up ("And for digital goods?") is searched
-     * together with the last {@code follow-up-turns} of them.
+     * The candidates for the question from both paths. {@code earlier} are the user questions before it in its
+     * conversation, oldest first: a follow-up ("And for digital goods?") is searched together with the last
+     * {@code follow-up-turns} of them. Neither path depends on the question's {@code top_k}, so the search can start
+     * before the tenant's default top_k is known; {@link #sources} decides and cuts.
      */
-    Mono<List<Source>> search(TenantId tenant, ChatLimits.Question question, List<String> earlier) {
+    Mono<Found> find(TenantId tenant, ChatLimits.Question question, List<String> earlier) {
         String before = String.join("\n", earlier.subList(Math.max(0, earlier.size() - properties.followUpTurns()), earlier.size()));
         RetrievalProperties.Mode mode = properties.mode();
         Mono<VectorFound> vector = mode.vector() ? vectorSearch(tenant, question, before) : Mono.just(VectorFound.NONE);
@@ -81,7 +82,7 @@ class Retrieval {
                 ? keywords.search(tenant, new KeywordQuery(question.text(), before, properties.followUpWeight()),
                         question.documentIds(), properties.candidates())
                 : Mono.just(List.of());
-        return Mono.zip(vector, keyword).map(both -> sources(question, both.getT1(), both.getT2()));
+        return Mono.zip(vector, keyword).map(both -> new Found(both.getT1(), both.getT2()));
     }
 
     /**
@@ -101,16 +102,20 @@ class Retrieval {
     }
 
     /**
-     * An explicit {@code min_score} is the caller's own relevance decision: a floor on each source's score. Without
-     * one, the relevance decision decides, and vector matches below {@code docqa.chat.default-min-score} are no
-     * candidates.
+     * The passages for the question from what {@link #find} found, best first, at most its {@code top_k}; empty when
+     * nothing relevant was found. An explicit {@code min_score} is the caller's own relevance decision: a floor on each
+     * source's score. Without one, the relevance decision decides, and vector matches below
+     * {@code docqa.chat.default-min-score} are no candidates.
      */
-    private List<Source> sources(ChatLimits.Question question, VectorFound vector, List<KeywordHit> keyword) {
+    List<Source> sources(ChatLimits.Question question, Found found) {
+        VectorFound vector = found.vector();
+        List<KeywordHit> keyword = found.keyword();
         Double explicitFloor = question.minScore();
         if (log.isDebugEnabled()) {
             RelevanceDecision.Evidence evidence = RelevanceDecision.Evidence.of(vector.matches(), keyword, properties.relevance().agreementDepth());
-            log.debug("Relevance evidence: best_vector={} lift={} coverage={} agreement_rank={} question={}", evidence.bestVector(),
-                    evidence.lift(), evidence.coverage(), evidence.agreementRank(), question.text().replaceAll("\\s+", " "));
+            log.debug("Relevance evidence: best_vector={} lift={} coverage={} heading={} agreement_rank={} question={}",
+                    evidence.bestVector(), evidence.lift(), evidence.coverage(), evidence.heading(), evidence.agreementRank(),
+                    question.text().replaceAll("\\s+", " "));
         }
         if (explicitFloor == null && properties.relevance().enabled()
                 && !RelevanceDecision.relevant(vector.matches(), keyword, properties.mode(), properties.relevance())) {
@@ -128,7 +133,11 @@ class Retrieval {
                 .toList();
     }
 
-    private record VectorFound(List<VectorMatch> matches, Map<UUID, String> names) {
+    /** What both paths found for one question, before the relevance decision. */
+    record Found(VectorFound vector, List<KeywordHit> keyword) {
+    }
+
+    record VectorFound(List<VectorMatch> matches, Map<UUID, String> names) {
 
         static final VectorFound NONE = new VectorFound(List.of(), Map.of());
     }

@@ -42,7 +42,8 @@ record RetrievalProperties(
             @DefaultValue("0.65") double vectorWithKeywords,
             @DefaultValue("0.5") double keywordCoverage,
             @DefaultValue("3") int agreementDepth,
-            @DefaultValue("0.1") double vectorLift) {
+            @DefaultValue("0.1") double vectorLift,
+            @DefaultValue("0.6") double headingCoverage) {
     }
 
     RetrievalProperties {
@@ -53,7 +54,8 @@ record RetrievalProperties(
         require(followUpWeight >= 0, "follow-up-weight must not be negative");
         require(relevance.agreementDepth() >= 1, "relevance.agreement-depth must be at least 1");
         require(between01(relevance.vectorAlone()) && between01(relevance.vectorWithKeywords())
-                && between01(relevance.keywordCoverage()) && between01(relevance.vectorLift()), "relevance thresholds must be from 0 to 1");
+                && between01(relevance.keywordCoverage()) && between01(relevance.vectorLift())
+                && between01(relevance.headingCoverage()), "relevance thresholds must be from 0 to 1");
     }
 
     private static boolean between01(double value) {

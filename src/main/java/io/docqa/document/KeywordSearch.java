@@ -17,7 +17,9 @@ import reactor.core.publisher.Mono;
  * V14) are weighted by rarity,
  * {@code ln(1 / share of chunks holding the word)}, from PostgreSQL's statistics of the column (words it does not
  * list as common count as rare). A chunk is found when it holds any rare word, or all common ones; chunks rank by
- * the weight of the words they hold, then by cover density ({@code ts_rank_cd}).
+ * the weight of the words they hold, then by cover density ({@code ts_rank_cd}, where a word of the heading path
+ * counts ten times one of the text: weight A). Each hit also tells how much of the question its heading path holds
+ * (the words of weight A), which the relevance decision reads; computed for the rows returned only.
  * <p>
  * How it runs: the matching chunks are found first, through the GIN index alone ({@code hits}, kept apart from the
  * join by {@code offset 0}), and only then joined to their documents; joined directly, the planner may instead read
@@ -59,7 +61,9 @@ public class KeywordSearch {
             )
             select c.document_id, c.chunk_index, c.section, c.text, d.filename, q.total, q.terms,
                    (select sum(t.idf) from terms t where c.search @@ t.query) as found,
-                   (select count(*) from terms t where c.search @@ t.query) as matched
+                   (select count(*) from terms t where c.search @@ t.query) as matched,
+                   (select coalesce(sum(t.idf), 0) from terms t where ts_filter(c.search, '{a}') @@ t.query) as heading_found,
+                   (select count(*) from terms t where ts_filter(c.search, '{a}') @@ t.query) as heading_matched
             from q, hits c join documents d on d.id = c.document_id
             where d.tenant_id = :tenant and d.status = 'ready'
             order by found desc, ts_rank_cd(c.search, q.anyterm) desc, c.document_id, c.chunk_index
@@ -95,7 +99,12 @@ public class KeywordSearch {
         double total = row.get("total", Double.class);
         return new KeywordHit(row.get("document_id", UUID.class), row.get("filename", String.class),
                 row.get("chunk_index", Integer.class), row.get("section", String.class), row.get("text", String.class),
-                total > 0 ? Math.min(1, row.get("found", Double.class) / total) : 0,
-                ((Number) row.get("matched")).intValue(), ((Number) row.get("terms")).intValue());
+                share(row.get("found", Double.class), total), share(row.get("heading_found", Double.class), total),
+                ((Number) row.get("matched")).intValue(), ((Number) row.get("heading_matched")).intValue(),
+                ((Number) row.get("terms")).intValue());
+    }
+
+    private static double share(double found, double total) {
+        return total > 0 ? Math.min(1, found / total) : 0;
     }
 }

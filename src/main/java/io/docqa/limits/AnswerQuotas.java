@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.stereotype.Component;
+import io.docqa.tenant.Caller;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
@@ -17,28 +18,35 @@ import reactor.core.publisher.Mono;
 public class AnswerQuotas {
 
     private final QuotaLimits limits;
+    private final QuestionAdmissions admissions;
     private final PeriodCounters counters;
+    private final UsageLedger ledger;
 
-    AnswerQuotas(QuotaLimits limits, PeriodCounters counters) {
+    AnswerQuotas(QuotaLimits limits, QuestionAdmissions admissions, PeriodCounters counters, UsageLedger ledger) {
         this.limits = limits;
+        this.admissions = admissions;
         this.counters = counters;
+        this.ledger = ledger;
     }
 
-    /** Takes a question and reserves {@code reserve} completion tokens, or fails with {@code 429 quota_exceeded}. */
+    /**
+     * Takes a question and reserves {@code reserve} completion tokens, or fails with {@code 429 quota_exceeded}: one
+     * statement, and a second only to give the question back when the tokens are refused.
+     */
     public Mono<Ticket> admit(TenantId tenant, long reserve) {
         Instant now = Instant.now();
         Instant day = Quota.DAILY_QUESTIONS.periodStart(now);
         Instant month = Quota.MONTHLY_COMPLETION_TOKENS.periodStart(now);
-        return limits.of(tenant).flatMap(set -> {
-            long questions = set.of(Quota.DAILY_QUESTIONS);
-            long tokens = set.of(Quota.MONTHLY_COMPLETION_TOKENS);
-            return counters.take(tenant, Quota.DAILY_QUESTIONS, day, 1, questions)
-                    .flatMap(taken -> taken ? Mono.empty() : Mono.error(limits.exceeded(Quota.DAILY_QUESTIONS, questions)))
-                    .then(counters.take(tenant, Quota.MONTHLY_COMPLETION_TOKENS, month, reserve, tokens))
-                    .flatMap(taken -> taken ? Mono.just(new Ticket(tenant, day, month, reserve))
+        return admissions.take(tenant, day, month, reserve, limits.defaultOf(Quota.DAILY_QUESTIONS),
+                        limits.defaultOf(Quota.MONTHLY_COMPLETION_TOKENS))
+                .flatMap(taken -> {
+                    if (!taken.question()) {
+                        return Mono.error(limits.exceeded(Quota.DAILY_QUESTIONS, taken.questionLimit()));
+                    }
+                    return taken.reserved() ? Mono.just(new Ticket(tenant, day, month, reserve))
                             : counters.add(tenant, Quota.DAILY_QUESTIONS, day, -1)
-                                    .then(Mono.error(limits.exceeded(Quota.MONTHLY_COMPLETION_TOKENS, tokens))));
-        });
+                                    .then(Mono.error(limits.exceeded(Quota.MONTHLY_COMPLETION_TOKENS, taken.tokenLimit())));
+                });
     }
 
     /** What one admitted question holds; settled or refunded once. */
@@ -57,11 +65,13 @@ public class AnswerQuotas {
             this.reserved = reserved;
         }
 
-        /** The answer ended having generated {@code completionTokens}: the rest of the reservation goes back. */
-        public Mono<Void> settle(long completionTokens) {
-            return Mono.defer(() -> closed.compareAndSet(false, true)
-                    ? counters.add(tenant, Quota.MONTHLY_COMPLETION_TOKENS, month, completionTokens - reserved)
-                    : Mono.empty());
+        /**
+         * The answer ended having generated {@code completionTokens}: the rest of the reservation goes back (once) and
+         * the answer is recorded in the usage ledger, in one statement.
+         */
+        public Mono<Void> settle(long completionTokens, Caller caller, UsageLedger.Answer answer) {
+            return Mono.defer(() -> ledger.answered(caller, answer, closed.compareAndSet(false, true), month,
+                    completionTokens - reserved));
         }
 
         /** The question was refused after all (before any answer): the question and the reservation go back. */

@@ -10,8 +10,8 @@ import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
 /**
- * What a tenant used of a quota in one period, in PostgreSQL. Taking is one conditional statement, so instances sharing
- * the database never let more than the limit through together.
+ * What a tenant used of a quota in one period, in PostgreSQL. Taking is {@link QuestionAdmissions}' one conditional
+ * statement; this gives back and reads.
  */
 @Repository
 class PeriodCounters {
@@ -20,19 +20,6 @@ class PeriodCounters {
 
     PeriodCounters(DatabaseClient db) {
         this.db = db;
-    }
-
-    /** Adds {@code n} if the total stays within {@code limit} ({@code -1}: always); whether it did. */
-    Mono<Boolean> take(TenantId tenant, Quota quota, Instant period, long n, long limit) {
-        return db.sql("""
-                        insert into quota_counters (tenant_id, quota, period_start, used)
-                        select :tenant, :quota, :period, :n where :limit < 0 or :n <= :limit
-                        on conflict (tenant_id, quota, period_start) do update set used = quota_counters.used + excluded.used
-                        where :limit < 0 or quota_counters.used + excluded.used <= :limit
-                        returning used""")
-                .bind("tenant", tenant.value()).bind("quota", quota.json()).bind("period", at(period))
-                .bind("n", n).bind("limit", limit)
-                .map(row -> true).one().defaultIfEmpty(false);
     }
 
     /** Adds {@code delta} (negative: gives back), never below zero. */

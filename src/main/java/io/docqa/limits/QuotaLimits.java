@@ -38,6 +38,11 @@ public class QuotaLimits {
         });
     }
 
+    /** The configured limit of every tenant the operator has not set otherwise; {@code -1} is unlimited. */
+    long defaultOf(Quota quota) {
+        return properties.defaults().get(quota);
+    }
+
     /** {@code 429 quota_exceeded} naming the quota, its limit and when it resets, with {@code Retry-After}. */
     public ApiException exceeded(Quota quota, long limit) {
         refusals.get(quota).increment();

@@ -1,6 +1,8 @@
 package io.docqa.limits;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -18,12 +20,22 @@ public class UsageLedger {
         this.db = db;
     }
 
-    public Mono<Void> answered(Caller caller, Answer answer) {
+    /**
+     * Records an answer and, when {@code settle}, gives {@code delta} (what its reservation did not use, negative) to
+     * the month's completion tokens of {@code month}, never below zero: one statement, one round trip.
+     */
+    Mono<Void> answered(Caller caller, Answer answer, boolean settle, Instant month, long delta) {
         return db.sql("""
+                        with settled as (
+                            insert into quota_counters (tenant_id, quota, period_start, used)
+                            select :tenant, 'monthly_completion_tokens', :month, greatest(0, :delta) where :settle
+                            on conflict (tenant_id, quota, period_start) do update set used = greatest(0, quota_counters.used + :delta)
+                        )
                         insert into usage_records (tenant_id, kind, user_id, api_key_id, model, prompt_tokens, completion_tokens,
                                                    duration_ms, outcome)
                         values (:tenant, 'answer', :user, :key, :model, :prompt, :completion, :duration, :outcome)""")
                 .bind("tenant", caller.tenantId().value())
+                .bind("settle", settle).bind("month", month.atOffset(ZoneOffset.UTC)).bind("delta", delta)
                 .bind("user", nullable(caller.userId())).bind("key", nullable(caller.apiKeyId()))
                 .bind("model", answer.model() == null ? io.r2dbc.spi.Parameters.in(String.class) : answer.model())
                 .bind("prompt", answer.promptTokens()).bind("completion", answer.completionTokens())

@@ -30,6 +30,15 @@ class EmbeddingPropertiesTest {
     }
 
     @Test
+    void bindsHowTextsAndQuestionsRunTogether() {
+        context.withPropertyValues("docqa.embedding.batch-size=4", "docqa.embedding.batch-tokens=512",
+                        "docqa.embedding.question-threads=1", "docqa.embedding.batch-questions=false")
+                .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class)).isEqualTo(
+                        new EmbeddingProperties(0, 2048, 256, EmbeddingModel.ALL_MINILM_L6_V2, 4, 512, 1, false)));
+        context.withPropertyValues("docqa.embedding.batch-size=0").run(ctx -> assertThat(ctx).hasFailed());
+    }
+
+    @Test
     void aSequenceLengthTheModelCannotTakeIsRejectedAtStartUp() {
         context.withPropertyValues("docqa.embedding.max-sequence-length=513").run(ctx -> assertThat(ctx).hasFailed());
         context.withPropertyValues("docqa.embedding.max-sequence-length=8").run(ctx -> assertThat(ctx).hasFailed());

@@ -33,7 +33,8 @@ class SigningKeyRotationTest extends IntegrationTest {
     @Test
     void aNewKeySignsAfterTheRotationPeriodAndTheOldOneStillVerifies() {
         AuthProperties hourly = new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(),
-                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength());
+                defaults.refreshTokenTtl(), Duration.ofHours(1), defaults.maxPasswordLength(),
+                defaults.callerCacheTtl(), defaults.callerCacheSize());
         SigningKeys before = new SigningKeys(db, tx, encryption, hourly);
         AccessTokens oldIssuer = new AccessTokens(before, hourly);
         String oldToken = oldIssuer.issue(UUID.randomUUID(), TenantId.random(), Role.MEMBER).block();
@@ -78,7 +79,7 @@ class SigningKeyRotationTest extends IntegrationTest {
 
     private AuthProperties rotatingEvery(Duration rotation) {
         return new AuthProperties(defaults.issuer(), defaults.audience(), defaults.accessTokenTtl(), defaults.refreshTokenTtl(),
-                rotation, defaults.maxPasswordLength());
+                rotation, defaults.maxPasswordLength(), defaults.callerCacheTtl(), defaults.callerCacheSize());
     }
 
     @Test

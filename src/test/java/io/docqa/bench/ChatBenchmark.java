@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  * {@code --asking N} at most N of them wait for their first token at a time (each first token lets the next ask): the
  * streams pile up without one burst of questions waiting for retrieval and for PostgreSQL's connection pool.</li>
  * </ol>
- * The service runs in its own JVM with {@code -Xmx512m}. With {@code --compare-modes vector,keyword} and/or
+ * The service runs in its own JVM with {@code -Xmx512m} ({@code --heap}). With {@code --compare-modes vector,keyword} and/or
  * {@code --compare-jar PATH} (another build), step 1 also starts an instance for each on the same database and Chroma,
  * and asks each question of every instance in turn: the difference between retrieval modes, or builds, within one run.
  */
@@ -50,19 +50,28 @@ public final class ChatBenchmark {
         Path small = Corpus.write(dir.resolve("small.txt"), 6_000, 5);
         Random random = new Random(1);
 
-        List<String> jvmOptions = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
-        Map<String, String> settings = Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
-                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(options.streams() * 2),
-                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(options.streams() * 2),
+        List<String> jvmOptions = List.of("-Xmx" + options.heap(), "-XX:+ExitOnOutOfMemoryError");
+        int atOnce = Math.max(options.streams(), options.burst());
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
+                "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(atOnce * 2),
+                "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(atOnce * 2),
                 // a stream per tenant or several: the burst measures capacity, not each tenant's share
-                "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(options.streams() * 2),
-                "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(options.streams() * 2),
-                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(300, 2 * options.answerTokens() * options.tokenMs() / 1000) + "s");
+                "DOCQA_CHAT_SHARES_MAX_PER_TENANT", Integer.toString(atOnce * 2),
+                "DOCQA_CHAT_SHARES_MAX_PER_CALLER", Integer.toString(atOnce * 2),
+                // on a starved machine the waits grow; a timeout should still mean that something stopped, not that it was slow
+                "DOCQA_OLLAMA_FIRST_TOKEN_TIMEOUT", "5m",
+                "DOCQA_OLLAMA_STALL_TIMEOUT", Math.max(300, 10 * options.tokenMs() / 1000) + "s",
+                "DOCQA_OLLAMA_ANSWER_TIMEOUT", Math.max(600, 3 * options.answerTokens() * options.tokenMs() / 1000) + "s",
+                "DOCQA_CHROMA_TIMEOUT", "60s",
+                "SPRING_R2DBC_POOL_MAX_ACQUIRE_TIME", "60s"));
+        // the tenants ask with the tokens of their sign-up, and a burst of 5,000 on a loaded machine outlasts the 15 minutes
+        // an access token lives: without this the last questions were refused 401
+        settings.put("DOCQA_AUTH_ACCESS_TOKEN_TTL", "6h");
         try (FakeOllama ollama = FakeOllama.start();
                 ServiceProcess service = ServiceProcess.start("chat-service", ollama.baseUrl(), jvmOptions, settings);
                 MetricsSampler metrics = new MetricsSampler(service.baseUrl(), service.scrapeToken());
-                SseQuestions questions = new SseQuestions(service.baseUrl(), options.streams() + 100);
-                ComparedInstances compared = new ComparedInstances("measured", questions)) {
+                SseQuestions questions = new SseQuestions(service.baseUrl(), atOnce + 100);
+                ComparedInstances compared = new ComparedInstances("measured", questions, service.pid())) {
             BenchApi api = new BenchApi(service.baseUrl());
             fastModel(ollama);
 
@@ -82,7 +91,8 @@ public final class ChatBenchmark {
             }
             System.out.println("1 tenant:     added " + oneTenant);
 
-            List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(bigTenant)));
+            // tenant 0 again with a token of now: step 1 can outlast an access token (15 min) on a loaded machine
+            List<String> tenants = Collections.synchronizedList(new ArrayList<>(List.of(api.login(email))));
             started = System.nanoTime();
             AtomicInteger made = new AtomicInteger();
             Flux.range(1, options.tenants() - 1)
@@ -103,17 +113,28 @@ public final class ChatBenchmark {
             System.out.println(tenants.size() + " tenants, first question of each: added " + firstOfEach);
             Percentiles manyTenants = sequential(questions, inTurn, inTurn.size(), random);
             System.out.println(tenants.size() + " tenants: added " + manyTenants);
+            List<String> burstLines = bursts(compared, options, inTurn, random);
 
+            if (options.streams() == 0) {
+                System.exit(0);
+            }
             ollama.reset();
             streamingModel(ollama, options);
             metrics.reset();
             long threadsBefore = metrics.lastThreads();
             AtomicInteger generating = new AtomicInteger();
+            Progress progress = new Progress(System.nanoTime());
             reactor.core.Disposable watch = Flux.interval(Duration.ofMillis(100))
-                    .subscribe(tick -> generating.accumulateAndGet(ollama.activeAnswers(), Math::max));
+                    .subscribe(tick -> {
+                        int active = ollama.activeAnswers();
+                        generating.accumulateAndGet(active, Math::max);
+                        if (tick % 300 == 299) {
+                            progress.print(active, metrics);
+                        }
+                    });
             List<String> askers = IntStream.range(0, options.streams()).mapToObj(i -> inTurn.get(i % inTurn.size())).toList();
             CpuUse cpuBefore = CpuUse.take(service.pid());
-            Concurrent concurrent = concurrent(questions, askers, random, options.asking());
+            Concurrent concurrent = concurrent(questions, askers, random, options.asking(), progress);
             CpuUse cpu = CpuUse.take(service.pid()).since(cpuBefore);
             watch.dispose();
             ServiceProcess.sleep(1000);
@@ -125,6 +146,7 @@ public final class ChatBenchmark {
             System.out.println("  (the first question of each of them:          " + firstOfEach + ")");
             System.out.printf("ratio %d tenants / 1 tenant: p50 %.2fx, p99 %.2fx (target <= 1.2x)%n", tenants.size(),
                     manyTenants.p50() / oneTenant.p50(), manyTenants.p99() / oneTenant.p99());
+            burstLines.forEach(System.out::println);
             System.out.printf("%d concurrent streams (%s): %d completed with done, %d errors, at most %d open at once, %.1f s%n",
                     concurrent.clients(), options.asking() > 0 ? "at most " + options.asking() + " asking at a time" : "all asking at once",
                     concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds());
@@ -136,8 +158,10 @@ public final class ChatBenchmark {
             System.out.println("  time to first token under that load: " + concurrent.firstTokens());
             System.out.printf("  service CPU %.1f s in all, %.1f ms per question (streaming %d tokens each included); %s%n",
                     cpu.service() / 100.0, cpu.service() * 10.0 / concurrent.clients(), options.answerTokens(), cpu.describe());
-            System.out.printf("  peak heap %.0f MB (-Xmx512m), peak live threads %d (%d before), peak RSS %.0f MB%n",
-                    metrics.peakHeapBytes() / 1e6, metrics.peakThreads(), threadsBefore, service.peakResidentBytes() / 1e6);
+            System.out.printf("  peak heap %.0f MB (-Xmx%s; live after a full collection at most %.0f MB), peak live threads %d"
+                            + " (%d before; platform threads: Java %s, no virtual threads), peak RSS %.0f MB, load average %s%n",
+                    metrics.peakHeapBytes() / 1e6, options.heap(), metrics.peakLiveDataBytes() / 1e6, metrics.peakThreads(), threadsBefore,
+                    Runtime.version().feature(), service.peakResidentBytes() / 1e6, metrics.loadRange());
         }
         System.exit(0);
     }
@@ -164,6 +188,60 @@ public final class ChatBenchmark {
         return times.get("measured").added();
     }
 
+    /**
+     * {@code --burst} questions at once, the fast model answering, to each instance in turn ({@code --compare-jar} and
+     * {@code --compare-modes} included), a round that warms every instance up and then {@code --burst-rounds} measured
+     * rounds, the order rotating; the service's CPU per question of each. With {@code --profile LIB} (async-profiler's
+     * {@code libasyncProfiler.so}) each instance's measured rounds are sampled, and where the CPU went is printed.
+     */
+    private static List<String> bursts(ComparedInstances compared, Options options, List<String> tenants, Random random) {
+        List<String> lines = new ArrayList<>();
+        if (options.burst() == 0) {
+            return lines;
+        }
+        List<ComparedInstances.Instance> instances = compared.instances();
+        AsyncProfiling profiler = options.profile() == null ? null : new AsyncProfiling(options.profile());
+        Map<String, List<CpuBurst.Result>> results = new java.util.LinkedHashMap<>();
+        for (int round = 0; round <= options.burstRounds(); round++) {
+            for (int j = 0; j < instances.size(); j++) {
+                ComparedInstances.Instance instance = instances.get((round + j) % instances.size());
+                if (round == 1 && profiler != null) {
+                    profiler.start(instance.pid());
+                }
+                CpuBurst.Result result = CpuBurst.run(instance.questions(), instance.pid(), tenants, options.burst(), random);
+                System.out.printf("  burst round %d, %s: %s (load %s)%n", round, instance.name(), result, ComparedInstances.loadAverage());
+                if (round > 0) {
+                    results.computeIfAbsent(instance.name(), name -> new ArrayList<>()).add(result);
+                }
+            }
+        }
+        lines.add(String.format("%d questions at once, fast model (%d rounds each, median):", options.burst(), options.burstRounds()));
+        for (ComparedInstances.Instance instance : instances) {
+            List<CpuBurst.Result> rounds = new ArrayList<>(results.get(instance.name()));
+            rounds.sort(java.util.Comparator.comparingDouble(CpuBurst.Result::msPerQuestion));
+            CpuBurst.Result median = rounds.get(rounds.size() / 2);
+            lines.add(String.format("  %-28s service CPU %.2f ms per question (embedding threads %.2f ms; rounds %s); errors %d;"
+                            + " time to first token p50 %.0f ms, p99 %.0f ms", instance.name(), median.msPerQuestion(),
+                    median.embeddingMsPerQuestion(), rounds.stream().map(r -> String.format("%.2f", r.msPerQuestion())).toList(),
+                    rounds.stream().mapToInt(CpuBurst.Result::errors).sum(), median.firstTokens().p50(), median.firstTokens().p99()));
+            if (profiler != null) {
+                Path file = Path.of("target", "bench", "burst-profile-" + instance.name().replaceAll("[^A-Za-z0-9.-]", "_") + ".collapsed");
+                profiler.stop(instance.pid(), file);
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    lines.add("  no profile of " + instance.name() + " was written (see its log)");
+                    continue;
+                }
+                ProfileTable table = ProfileTable.read(file);
+                lines.add("  where " + instance.name() + "'s CPU went (" + table.total() + " samples, " + file + "):");
+                lines.add("  | area | share of samples | per question |");
+                lines.add("  |---|---|---|");
+                table.rows(median.msPerQuestion()).forEach(row -> lines.add("  " + row));
+            }
+        }
+        lines.add("  (load average " + ComparedInstances.loadAverage() + ")");
+        return lines;
+    }
+
     /** Questions one after another, to the tenants in turn; the added times to first token. */
     private static Percentiles sequential(SseQuestions questions, List<String> tenants, int count, Random random) {
         List<Long> added = new ArrayList<>(count);
@@ -180,10 +258,43 @@ public final class ChatBenchmark {
         return Percentiles.ofNanos(added);
     }
 
-    /** An error's problem code ({@code "code":"llm_timeout"}), or what the client saw when there is none. */
+    /**
+     * An error's kind: its problem code ({@code "code":"llm_timeout"}), a stream that ended without {@code done} nor an
+     * error event ({@code truncated}), or what the client saw (a status, an exception).
+     */
     private static String errorCode(String error) {
         java.util.regex.Matcher code = java.util.regex.Pattern.compile("\"code\":\"([a-z_]+)\"").matcher(error);
-        return code.find() ? code.group(1) : error.substring(0, Math.min(60, error.length()));
+        if (code.find()) {
+            return code.group(1);
+        }
+        if (error.contains("done=false, error=null]")) {
+            return error.contains("firstTokenNanos=0,") ? "truncated before the first token" : "truncated";
+        }
+        java.util.regex.Matcher seen = java.util.regex.Pattern.compile("error=([^:,\\]]*)").matcher(error);
+        return seen.find() ? seen.group(1) : error.substring(0, Math.min(60, error.length()));
+    }
+
+    /** How the streams of the burst stand, printed every 30 s: a long run shows where it is before its summary. */
+    static final class Progress {
+
+        private final long started;
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger completed = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+
+        Progress(long started) {
+            this.started = started;
+        }
+
+        void add(SseQuestions.Outcome outcome) {
+            (outcome.ok() ? completed : failed).incrementAndGet();
+        }
+
+        void print(int generating, MetricsSampler metrics) {
+            System.out.printf("  %4.0f s: %d open, %d done, %d errors; model streaming %d; service %d threads, heap %.0f MB; load %s%n",
+                    (System.nanoTime() - started) / 1e9, open.get(), completed.get(), failed.get(), generating,
+                    metrics.lastThreads(), metrics.lastHeapBytes() / 1e6, ComparedInstances.loadAverage());
+        }
     }
 
     record Concurrent(int clients, int completed, List<String> errors, int maxOpen, double seconds, Percentiles firstTokens) {
@@ -194,8 +305,8 @@ public final class ChatBenchmark {
      * otherwise at most that many wait for their first token at a time, and each first token lets the next one ask,
      * so that the streams pile up without one burst of questions queueing for retrieval.
      */
-    private static Concurrent concurrent(SseQuestions questions, List<String> tenants, Random random, int asking) {
-        AtomicInteger open = new AtomicInteger();
+    private static Concurrent concurrent(SseQuestions questions, List<String> tenants, Random random, int asking, Progress progress) {
+        AtomicInteger open = progress.open;
         AtomicInteger maxOpen = new AtomicInteger();
         List<String> texts = IntStream.range(0, tenants.size()).mapToObj(i -> Corpus.question(random)).toList();
         Semaphore waiting = new Semaphore(asking > 0 ? asking : tenants.size());
@@ -209,6 +320,7 @@ public final class ChatBenchmark {
                 .subscribeOn(admitting)
                 .flatMap(i -> questions.ask(tenants.get(i), texts.get(i), waiting::release)
                         .doOnSubscribe(s -> maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max))
+                        .doOnNext(progress::add)
                         .doFinally(signal -> open.decrementAndGet()), tenants.size())
                 .collectList()
                 .block();
@@ -232,7 +344,7 @@ public final class ChatBenchmark {
     }
 
     record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs, int asking,
-            List<String> compareModes, Path compareJar) {
+            List<String> compareModes, Path compareJar, int burst, int burstRounds, Path profile, String heap) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -245,6 +357,10 @@ public final class ChatBenchmark {
             int asking = 0;
             List<String> compareModes = List.of();
             Path compareJar = null;
+            int burst = 300;
+            int burstRounds = 3;
+            Path profile = null;
+            String heap = "512m";
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -257,12 +373,18 @@ public final class ChatBenchmark {
                     case "--asking" -> asking = Integer.parseInt(args[++i]);
                     case "--compare-modes" -> compareModes = List.of(args[++i].split(","));
                     case "--compare-jar" -> compareJar = Path.of(args[++i]);
+                    case "--burst" -> burst = Integer.parseInt(args[++i]);
+                    case "--burst-rounds" -> burstRounds = Integer.parseInt(args[++i]);
+                    case "--profile" -> profile = Path.of(args[++i]);
+                    case "--heap" -> heap = args[++i];
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), "
-                            + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none)");
+                            + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none), "
+                            + "--burst N (300; 0: none), --burst-rounds N (3), --profile PATH/libasyncProfiler.so (none), --heap SIZE (512m: the service's -Xmx)");
                 }
             }
-            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking, compareModes, compareJar);
+            return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking, compareModes, compareJar,
+                    burst, burstRounds, profile, heap);
         }
     }
 }

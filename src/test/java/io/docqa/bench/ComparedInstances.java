@@ -15,7 +15,7 @@ import java.util.Random;
  */
 final class ComparedInstances implements AutoCloseable {
 
-    record Instance(String name, SseQuestions questions) {
+    record Instance(String name, SseQuestions questions, long pid) {
     }
 
     /** What one instance added to the time to first token, and the time to its {@code sources} event. */
@@ -25,8 +25,8 @@ final class ComparedInstances implements AutoCloseable {
     private final List<Instance> instances = new ArrayList<>();
     private final List<AutoCloseable> owned = new ArrayList<>();
 
-    ComparedInstances(String name, SseQuestions questions) {
-        instances.add(new Instance(name, questions));
+    ComparedInstances(String name, SseQuestions questions, long pid) {
+        instances.add(new Instance(name, questions, pid));
     }
 
     /** Starts another instance of the packaged service (or of {@code jar} when not null) with {@code settings} added. */
@@ -36,13 +36,17 @@ final class ComparedInstances implements AutoCloseable {
                 ? ServiceProcess.start(log, ollamaUrl, jvmOptions, settings)
                 : ServiceProcess.start(log, jar, List.of(), ollamaUrl, jvmOptions, settings, "readiness");
         owned.add(service);
-        SseQuestions questions = new SseQuestions(service.baseUrl(), 10);
+        SseQuestions questions = new SseQuestions(service.baseUrl(), 1100);
         owned.add(questions);
-        instances.add(new Instance(name, questions));
+        instances.add(new Instance(name, questions, service.pid()));
     }
 
     int size() {
         return instances.size();
+    }
+
+    List<Instance> instances() {
+        return List.copyOf(instances);
     }
 
     /** {@code count} questions to {@code token}'s tenant (a token renewed as it ages), each asked of every instance in turn; the times of each instance. */

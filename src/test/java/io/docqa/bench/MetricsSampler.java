@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * Reads the service's {@code /actuator/prometheus} every 200 ms on a thread of its own and keeps the largest heap in
- * use (all heap pools together) and the largest number of live threads seen since the last {@link #reset()}.
+ * use (all heap pools together), the largest number of live threads (platform threads: the JVM's count leaves virtual
+ * threads out) and the machine's lowest and highest load average (1 minute) seen since the last {@link #reset()}.
  */
 final class MetricsSampler implements AutoCloseable {
 
@@ -21,6 +22,9 @@ final class MetricsSampler implements AutoCloseable {
     private volatile long peakThreads;
     private volatile long lastHeapBytes;
     private volatile long lastThreads;
+    private volatile long peakLiveDataBytes;
+    private volatile double lowestLoad = Double.MAX_VALUE;
+    private volatile double highestLoad;
 
     MetricsSampler(String baseUrl, String scrapeToken) {
         this.scrape = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
@@ -38,6 +42,11 @@ final class MetricsSampler implements AutoCloseable {
         return peakThreads;
     }
 
+    /** The largest old generation left after a full collection ({@code jvm.gc.live.data.size}): what the heap really held. */
+    long peakLiveDataBytes() {
+        return peakLiveDataBytes;
+    }
+
     long lastThreads() {
         return lastThreads;
     }
@@ -46,9 +55,17 @@ final class MetricsSampler implements AutoCloseable {
         return lastHeapBytes;
     }
 
+    /** The lowest and highest 1-minute load average, as "low-high". */
+    String loadRange() {
+        return highestLoad == 0 ? "unknown" : String.format("%.0f-%.0f", lowestLoad, highestLoad);
+    }
+
     void reset() {
         peakHeapBytes = lastHeapBytes;
         peakThreads = lastThreads;
+        peakLiveDataBytes = 0;
+        lowestLoad = Double.MAX_VALUE;
+        highestLoad = 0;
     }
 
     private void run() {
@@ -74,6 +91,8 @@ final class MetricsSampler implements AutoCloseable {
         for (String line : metrics.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 heap += (long) value(line);
+            } else if (line.startsWith("jvm_gc_live_data_size_bytes")) {
+                peakLiveDataBytes = Math.max(peakLiveDataBytes, (long) value(line));
             } else if (line.startsWith("jvm_threads_live_threads")) {
                 threads = (long) value(line);
             }
@@ -82,6 +101,13 @@ final class MetricsSampler implements AutoCloseable {
         lastThreads = threads;
         peakHeapBytes = Math.max(peakHeapBytes, heap);
         peakThreads = Math.max(peakThreads, threads);
+        try {
+            double load = Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split("\\s+")[0]);
+            lowestLoad = Math.min(lowestLoad, load);
+            highestLoad = Math.max(highestLoad, load);
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
     }
 
     private static double value(String line) {

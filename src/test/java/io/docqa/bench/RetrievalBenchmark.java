@@ -36,8 +36,11 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RetrievalBenchmark {
 
-    /** The database that {@code --reuse} keeps between runs, on the tests' PostgreSQL server. */
-    private static final String KEPT_DATABASE = "docqa_bench_retrieval";
+    /**
+     * The database that {@code --reuse} keeps between runs, on the tests' PostgreSQL server; {@code
+     * DOCQA_BENCH_KEPT_DATABASE} names another, so that runs from two directories keep two ingestions.
+     */
+    private static final String KEPT_DATABASE = System.getenv().getOrDefault("DOCQA_BENCH_KEPT_DATABASE", "docqa_bench_retrieval");
 
     public static void main(String[] args) {
         Options options = Options.parse(args);

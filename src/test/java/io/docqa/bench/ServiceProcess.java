@@ -117,7 +117,7 @@ final class ServiceProcess implements AutoCloseable {
             Process process = builder.start();
             ServiceProcess service = new ServiceProcess(process, "http://127.0.0.1:" + port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::close));
-            service.await(probe, Duration.ofMinutes(10)); // a 2-core machine at a load of 48 took almost 4 minutes
+            service.await(probe, Duration.ofMinutes(15)); // a loaded 2-core machine takes over 2 minutes, at a load of 50 over 5
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

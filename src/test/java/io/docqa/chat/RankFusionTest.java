@@ -62,6 +62,6 @@ class RankFusionTest {
     }
 
     private static KeywordHit keyword(int chunk, double score) {
-        return new KeywordHit(DOC, "doc.txt", chunk, "Keyword section " + chunk, "chunk " + chunk, score, 1, 1);
+        return new KeywordHit(DOC, "doc.txt", chunk, "Keyword section " + chunk, "chunk " + chunk, score, 0, 1, 0, 1);
     }
 }

@@ -60,6 +60,14 @@ class RelevanceDecisionTest {
     }
 
     @Test
+    void aHeadingThatNamesTheQuestionIsRelevantWhateverTheVectorScore() {
+        List<VectorMatch> weak = List.of(vector(0, 0.6), vector(1, 0.59), vector(2, 0.58));
+        assertThat(relevant(weak, List.of(keyword(7, 2, 3, 2, 0.67)))).isTrue();
+        assertThat(relevant(weak, List.of(keyword(7, 2, 3, 2, 0.5)))).as("the heading holds too little of the question").isFalse();
+        assertThat(relevant(weak, List.of(keyword(7, 1, 2, 1, 0.7)))).as("one word in a heading is no evidence").isFalse();
+    }
+
+    @Test
     void nothingFoundIsNotRelevant() {
         assertThat(relevant(List.of(), List.of())).isFalse();
     }
@@ -73,6 +81,11 @@ class RelevanceDecisionTest {
     }
 
     private static KeywordHit keyword(int chunk, int matched, int terms) {
-        return new KeywordHit(DOC, "doc.txt", chunk, null, "chunk " + chunk, (double) matched / terms, matched, terms);
+        return keyword(chunk, matched, terms, 0, 0);
+    }
+
+    private static KeywordHit keyword(int chunk, int matched, int terms, int inHeading, double headingScore) {
+        return new KeywordHit(DOC, "doc.txt", chunk, null, "chunk " + chunk, (double) matched / terms, headingScore, matched,
+                inHeading, terms);
     }
 }

@@ -30,6 +30,7 @@ class RetrievalPropertiesTest {
         assertThat(properties.vectorWeight()).isEqualTo(1.0);
         assertThat(properties.keywordWeight()).isEqualTo(1.25);
         assertThat(properties.relevance().enabled()).isTrue();
+        assertThat(properties.relevance().headingCoverage()).isEqualTo(0.6);
     }
 
     @Test
@@ -49,6 +50,8 @@ class RetrievalPropertiesTest {
                 .isInstanceOf(BindException.class)
                 .rootCause().hasMessageContaining("candidates");
         assertThatThrownBy(() -> retrievalProperties(Map.of("relevance.keyword-coverage", "2")))
+                .rootCause().hasMessageContaining("relevance");
+        assertThatThrownBy(() -> retrievalProperties(Map.of("relevance.heading-coverage", "1.5")))
                 .rootCause().hasMessageContaining("relevance");
         assertThatThrownBy(() -> retrievalProperties(Map.of("vector-weight", "0", "keyword-weight", "0")))
                 .rootCause().hasMessageContaining("weight");

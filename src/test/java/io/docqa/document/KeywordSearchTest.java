@@ -1,6 +1,7 @@
 package io.docqa.document;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.Set;
 import java.util.UUID;
@@ -99,6 +100,25 @@ class KeywordSearchTest extends IntegrationTest {
                 .verifyComplete();
         StepVerifier.create(keywords.search(tenant, question, Set.of(one, two), 20))
                 .assertNext(hits -> assertThat(hits).extracting(KeywordHit::documentId).containsExactly(two, one))
+                .verifyComplete();
+    }
+
+    @Test
+    void aHitTellsHowMuchOfTheQuestionItsHeadingPathHolds() {
+        Account account = api.signup("Keywords headings");
+        UUID guide = api.uploadText(account, "guide.md", "# Zorblat Quenvix\n\nThey are kept in the cellar, away from the light.");
+        UUID notes = api.uploadText(account, "notes.txt", "Notes: a zorblat and a quenvix were seen on the shelf.");
+        TenantId tenant = new TenantId(account.tenantId());
+
+        StepVerifier.create(keywords.search(tenant, KeywordQuery.of("Where are the zorblat and the quenvix?"), Set.of(), 20))
+                .assertNext(hits -> {
+                    assertThat(hits).extracting(KeywordHit::documentId).containsExactlyInAnyOrder(guide, notes);
+                    assertThat(hits).allSatisfy(hit -> assertThat(hit.score()).isEqualTo(1.0));
+                    assertThat(hits).filteredOn(hit -> hit.documentId().equals(guide)).extracting(KeywordHit::headingScore, KeywordHit::headingTerms)
+                            .containsExactly(tuple(1.0, 2));
+                    assertThat(hits).filteredOn(hit -> hit.documentId().equals(notes)).extracting(KeywordHit::headingScore, KeywordHit::headingTerms)
+                            .containsExactly(tuple(0.0, 0));
+                })
                 .verifyComplete();
     }
 }

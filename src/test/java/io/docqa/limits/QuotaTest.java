@@ -108,6 +108,24 @@ class QuotaTest extends IntegrationTest {
     }
 
     @Test
+    void aQuestionRefusedForItsConversationOrDocumentsTakesNothingOfTheQuotas() {
+        Account owner = api.signup("Refused early");
+        api.upload(owner, "orchids.txt", FACT);
+        OLLAMA.answer("On", " Tuesday");
+        for (Map<String, Object> body : java.util.List.<Map<String, Object>>of(
+                Map.of("question", QUESTION, "conversation_id", UUID.randomUUID().toString()),
+                Map.of("question", QUESTION, "document_ids", java.util.List.of(UUID.randomUUID().toString())))) {
+            http.post().uri("/api/v1/chat").header(HttpHeaders.AUTHORIZATION, owner.bearer()).accept(MediaType.APPLICATION_JSON)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                    .expectStatus().isNotFound();
+        }
+        JsonNode quotas = tenant(owner).get("quotas");
+        assertThat(quotas.get("daily_questions").get("used").asLong()).isZero();
+        assertThat(quotas.get("monthly_completion_tokens").get("used").asLong()).isZero();
+        assertThat(OLLAMA.requests()).isEmpty();
+    }
+
+    @Test
     void theDocumentsQuotaRefusesAnotherDocument() {
         Account owner = api.signup("Documents");
         operator.setQuota(owner.tenantId(), "documents", 1);
