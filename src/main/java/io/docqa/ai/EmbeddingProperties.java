@@ -24,7 +24,7 @@ record EmbeddingProperties(
         @DefaultValue("256") int maxSequenceLength,
         @DefaultValue("all-minilm-l6-v2") EmbeddingModel model,
         @DefaultValue("8") int batchSize,
-        @DefaultValue("512") int batchTokens,
+        @DefaultValue("256") int batchTokens,
         @DefaultValue("2") int questionThreads,
         @DefaultValue("true") boolean batchQuestions) {
 
@@ -53,7 +53,7 @@ record EmbeddingProperties(
     }
 
     EmbeddingProperties(int threads, int maxQueuedTexts, int maxSequenceLength, EmbeddingModel model) {
-        this(threads, maxQueuedTexts, maxSequenceLength, model, 8, 512, 2, true);
+        this(threads, maxQueuedTexts, maxSequenceLength, model, 8, 256, 2, true);
     }
 
     static EmbeddingProperties defaults() {

@@ -111,7 +111,8 @@ class DocumentIngestion {
                     }
                     DocumentKind kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
                     Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
-                    return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType(), upload.quotas().of(Quota.DOCUMENTS)),
+                    return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType(), upload.quotas().of(Quota.DOCUMENTS),
+                                    upload.quotas().of(Quota.BYTES)),
                             lease -> indexed(upload, lease, kind, bytes, meter),
                             lease -> Mono.fromRunnable(() -> leases.release(lease)),
                             (lease, error) -> abandon(lease, error),

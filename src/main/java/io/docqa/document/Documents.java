@@ -34,13 +34,20 @@ class Documents implements TenantUsage {
      * the tenant's index is share-locked meanwhile, so that a re-index switching the tenant over sees this document.
      */
     Mono<Started> start(TenantId tenant, String filename, String contentType, String instance, Duration lease, String configured) {
+        return start(tenant, filename, contentType, instance, lease, configured, 0);
+    }
+
+    /** As {@link #start(TenantId, String, String, String, Duration, String)}, with {@code reservedBytes} of the tenant's bytes reserved. */
+    Mono<Started> start(TenantId tenant, String filename, String contentType, String instance, Duration lease, String configured,
+            long reservedBytes) {
         return db.sql("""
                         with made as (insert into vector_indexes (tenant_id, active_generation) values (:tenant, :configured)
                                       on conflict (tenant_id) do nothing),
                         active as (select active_generation from vector_indexes where tenant_id = :tenant for share)
-                        insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at, index_generation)
+                        insert into documents (id, tenant_id, filename, content_type, status, owner_instance, lease_expires_at, index_generation,
+                                               reserved_bytes)
                         values (:id, :tenant, :filename, :type, 'ingesting', :owner, now() + make_interval(secs => :lease),
-                                coalesce((select active_generation from active), :configured))
+                                coalesce((select active_generation from active), :configured), :reserved)
                         returning index_generation,\s""" + COLUMNS)
                 .bind("id", UUID.randomUUID())
                 .bind("tenant", tenant.value())
@@ -48,6 +55,7 @@ class Documents implements TenantUsage {
                 .bind("type", contentType)
                 .bind("owner", instance)
                 .bind("lease", seconds(lease))
+                .bind("reserved", reservedBytes)
                 .bind("configured", configured)
                 .map(row -> new Started(document(row), row.get("index_generation", String.class)))
                 .one();

@@ -20,16 +20,18 @@ final class IngestionLease {
     private final TenantId tenant;
     private final Document document;
     private final IndexGeneration generation;
+    private final long bytesReservedAtStart;
     private final Sinks.One<ApiException> lost = Sinks.one();
     private final Sinks.Empty<Void> released = Sinks.empty();
     private final AtomicBoolean progressed = new AtomicBoolean();
     private volatile long expiresAtNanos;
     private volatile ApiException failure;
 
-    IngestionLease(TenantId tenant, Document document, IndexGeneration generation, long expiresAtNanos) {
+    IngestionLease(TenantId tenant, Document document, IndexGeneration generation, long bytesReservedAtStart, long expiresAtNanos) {
         this.tenant = tenant;
         this.document = document;
         this.generation = generation;
+        this.bytesReservedAtStart = bytesReservedAtStart;
         this.expiresAtNanos = expiresAtNanos;
     }
 
@@ -48,6 +50,11 @@ final class IngestionLease {
 
     UUID documentId() {
         return document.id();
+    }
+
+    /** The tenant's bytes the document had reserved when its row was made. */
+    long bytesReservedAtStart() {
+        return bytesReservedAtStart;
     }
 
     /** Bytes were read, text parsed or chunks embedded. */

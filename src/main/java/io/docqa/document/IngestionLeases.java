@@ -60,18 +60,18 @@ public class IngestionLeases implements SmartLifecycle {
 
     /**
      * Starts an ingesting document owned by this instance, its lease running from now, in the tenant's active index
-     * generation; refused with {@code quota_exceeded}
-     * when the tenant has {@code maxDocuments} already ({@code -1}: no limit).
+     * generation, and its first bytes reserved within {@code maxBytes}; refused with {@code quota_exceeded} when the
+     * tenant has {@code maxDocuments} already ({@code -1}: no limit).
      */
-    Mono<IngestionLease> start(TenantId tenant, String filename, String contentType, long maxDocuments) {
+    Mono<IngestionLease> start(TenantId tenant, String filename, String contentType, long maxDocuments, long maxBytes) {
         return Mono.defer(() -> {
             long from = System.nanoTime();
-            return quota.startDocument(tenant, maxDocuments,
-                            documents.start(tenant, filename, contentType, instance, lease, generations.configured().id()))
-                    .map(started -> {
-                        IngestionLease taken = new IngestionLease(tenant, started.document(), generations.parse(started.generation()),
-                                from + lease.toNanos());
-                        held.put(started.document().id(), taken);
+            return quota.startDocument(tenant, maxDocuments, maxBytes, reserved -> documents
+                            .start(tenant, filename, contentType, instance, lease, generations.configured().id(), reserved)
+                            .map(started -> new IngestionLease(tenant, started.document(), generations.parse(started.generation()),
+                                    reserved, from + lease.toNanos())))
+                    .map(taken -> {
+                        held.put(taken.documentId(), taken);
                         return taken;
                     });
         });

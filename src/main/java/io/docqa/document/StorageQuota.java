@@ -3,6 +3,7 @@ package io.docqa.document;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -72,24 +73,33 @@ class StorageQuota implements StoredUsage {
                 }));
     }
 
-    /** Runs {@code start} (which makes the document's row) only while the tenant has fewer than {@code limit} documents. */
-    <T> Mono<T> startDocument(TenantId tenant, long limit, Mono<T> start) {
-        if (limit < 0) {
-            return start;
+    /**
+     * Runs {@code start} (which makes the document's row with the bytes it is given reserved) only while the tenant has
+     * fewer than {@code maxDocuments} documents. In the same transaction the document's first {@link #BYTES_STEP} bytes
+     * are reserved (fewer when fewer are left), so a small file needs no reservation of its own while it streams in.
+     */
+    <T> Mono<T> startDocument(TenantId tenant, long maxDocuments, long maxBytes, LongFunction<Mono<T>> start) {
+        if (maxDocuments < 0 && maxBytes < 0) {
+            return start.apply(0);
         }
         return tx.transactional(tenants.lock(tenant)
                 .then(usedExcept(tenant, NONE))
-                .flatMap(used -> used.documents() + 1 > limit ? Mono.error(limits.exceeded(Quota.DOCUMENTS, limit)) : start));
+                .flatMap(used -> maxDocuments >= 0 && used.documents() + 1 > maxDocuments
+                        ? Mono.error(limits.exceeded(Quota.DOCUMENTS, maxDocuments))
+                        : start.apply(maxBytes < 0 ? 0 : Math.max(0, Math.min(BYTES_STEP, maxBytes - used.bytes())))));
     }
 
-    /** Passes the file's bytes, reserving them before they go on; fails with {@code quota_exceeded} past the limit. */
+    /**
+     * Passes the file's bytes, reserving them before they go on (beyond those reserved when the document started);
+     * fails with {@code quota_exceeded} past the limit.
+     */
     Flux<DataBuffer> reservingBytes(IngestionLease lease, String instance, long limit, Flux<DataBuffer> bytes) {
         if (limit < 0) {
             return bytes;
         }
         return Flux.defer(() -> {
             AtomicLong seen = new AtomicLong();
-            AtomicLong reserved = new AtomicLong();
+            AtomicLong reserved = new AtomicLong(lease.bytesReservedAtStart());
             return bytes.concatMap(buffer -> {
                 long needed = seen.addAndGet(buffer.readableByteCount());
                 if (needed <= reserved.get()) {

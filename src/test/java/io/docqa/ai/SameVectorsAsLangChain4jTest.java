@@ -69,7 +69,8 @@ class SameVectorsAsLangChain4jTest {
 
     @Test
     void textsOfSeveralWindowsKeepTheirVectorsOfOneWindowPerRun() {
-        try (Embedder together = new Embedder(new EmbeddingProperties(2, 128, 256));
+        try (Embedder together = new Embedder(new EmbeddingProperties(2, 128, 256,
+                        EmbeddingModel.ALL_MINILM_L6_V2, 8, 4096, 2, true));
                 Embedder oneWindowPerRun = new Embedder(new EmbeddingProperties(2, 128, 256,
                         EmbeddingModel.ALL_MINILM_L6_V2, 1, 512, 1, false))) {
             List<float[]> expected = oneWindowPerRun.embedAll(texts).block();
@@ -82,12 +83,12 @@ class SameVectorsAsLangChain4jTest {
         }
     }
 
-    /** In windows of 512 tokens, so that each text of up to 510 is one window for both. */
+    /** In windows of 512 tokens, so that each text of up to 510 is one window for both; texts of unlike lengths share runs. */
     private static void assertLangChain4jsVectors(EmbeddingModel model) throws Exception {
         LangChain4jEncoder reference = LangChain4jEncoder.upTo512(model);
         List<String> oneWindow = IntStream.range(0, texts.size()).filter(i -> tokens[i] <= 512).mapToObj(texts::get).toList();
         assertThat(oneWindow).hasSizeGreaterThan(texts.size() / 2);
-        try (Embedder embedder = new Embedder(2, 64, 512, model)) {
+        try (Embedder embedder = new Embedder(new EmbeddingProperties(2, 64, 512, model, 8, 4096, 2, true))) {
             List<float[]> batched = embedder.embedAll(oneWindow).block();
             List<float[]> questions = Flux.fromIterable(oneWindow).flatMapSequential(embedder::embed).collectList().block();
             for (int i = 0; i < oneWindow.size(); i++) {

@@ -73,6 +73,31 @@ final class BenchApi {
         return document;
     }
 
+    /** Uploads several files in one request, as a user uploads part of a folder; answers their documents, in order. */
+    java.util.List<JsonNode> uploadAll(String token, java.util.List<Path> files, String contentType) {
+        String boundary = "bench-" + UUID.randomUUID();
+        java.util.List<HttpRequest.BodyPublisher> parts = new java.util.ArrayList<>();
+        try {
+            for (Path file : files) {
+                parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                        + file.getFileName() + "\"\r\nContent-Type: " + contentType + "\r\n\r\n", StandardCharsets.UTF_8));
+                parts.add(HttpRequest.BodyPublishers.ofFile(file));
+                parts.add(HttpRequest.BodyPublishers.ofString("\r\n", StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n", StandardCharsets.UTF_8));
+        JsonNode answer = send(HttpRequest.newBuilder(uri("/api/v1/documents"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .timeout(Duration.ofHours(1))
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))), 201);
+        java.util.List<JsonNode> documents = new java.util.ArrayList<>();
+        answer.get("documents").forEach(documents::add);
+        return documents;
+    }
+
     /** {@code POST /api/v1/documents} of one file, multipart; add an {@code Accept} header for the event stream. */
     HttpRequest.Builder uploadRequest(String token, Path file, String contentType) {
         String boundary = "bench-" + UUID.randomUUID();

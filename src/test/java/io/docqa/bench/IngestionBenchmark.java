@@ -3,6 +3,7 @@ package io.docqa.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,9 @@ import tools.jackson.databind.JsonNode;
  * <li>Right after each upload, while the service idles, the same chunk texts are embedded in this JVM by the
  * service's {@link Embedder} (one ONNX session per core, nothing else running): the raw throughput. Taking the two in
  * turn, file by file, keeps the drift of a shared machine's speed out of their ratio.</li>
+ * <li>Many small files ({@link SmallFilesIngestion}): up to {@code --small-files} real pages of a manual (HTML of a few KB
+ * of text each, from Debian's python3-doc), {@code --files-per-request} per request and {@code --requests-at-once}
+ * requests at a time, each round's upload followed by the raw embedding of its chunk texts as above.</li>
  * <li>A {@code --large-mb} MB file is uploaded; it must end {@code ready}.</li>
  * </ol>
  * Peak heaps are read from the service's GC log, which costs it nothing, rather than by polling its metrics.
@@ -44,6 +48,9 @@ public final class IngestionBenchmark {
         }
         Path gcLogFile = Path.of("target", "bench", "ingestion-service-gc.log").toAbsolutePath();
         Files.deleteIfExists(gcLogFile);
+        List<Path> smallPages = options.smallFiles() > 0 ? SmallFilesIngestion.corpus(options.smallFiles()) : List.of();
+        SmallFilesIngestion.Result small = null;
+        String loadBefore = loadAverage();
         long corpusBytes = 0;
         for (Path file : files) {
             corpusBytes += Files.size(file);
@@ -63,7 +70,8 @@ public final class IngestionBenchmark {
         try (FakeOllama ollama = FakeOllama.start();
                 ServiceProcess service = ServiceProcess.start("ingestion-service", ollama.baseUrl(),
                         List.of("-Xmx192m", "-XX:+ExitOnOutOfMemoryError", GcLog.option(gcLogFile)),
-                        Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB"));
+                        Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
+                                "DOCQA_UPLOAD_MAX_PARTS", Integer.toString(Math.max(10, options.filesPerRequest()))));
                 Embedder raw = new Embedder()) {
             BenchApi api = new BenchApi(service.baseUrl());
             String token = api.signup("ingestion benchmark");
@@ -95,6 +103,13 @@ public final class IngestionBenchmark {
             }
             corpusPeakHeap = gc.peakHeapBytes();
 
+            if (!smallPages.isEmpty()) {
+                System.out.printf("small files: %d pages, %.1f MB of HTML, load average %s%n", smallPages.size(),
+                        bytes(smallPages) / 1e6, loadAverage());
+                small = new SmallFilesIngestion(smallPages, options.filesPerRequest(), options.requestsAtOnce())
+                        .run(api, token, service.pid(), texts -> embedAll(raw, texts));
+            }
+
             if (large != null) {
                 gc.reset();
                 long largeStarted = System.nanoTime();
@@ -110,7 +125,8 @@ public final class IngestionBenchmark {
         double seconds = pipelineNanos / 1e9;
         double chunksPerSecond = chunks / seconds;
         System.out.println();
-        System.out.println("== ingestion benchmark (" + Runtime.getRuntime().availableProcessors() + " cores)");
+        System.out.println("== ingestion benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, load average "
+                + loadBefore + " before, " + loadAverage() + " after)");
         System.out.printf("corpus                 %.2f MB in %d text files, %d chunks%n", corpusBytes / 1e6, files.size(), chunks);
         System.out.printf("through the HTTP API   %.1f chunks/s, %.3f MB/s (%.1f s)%n", chunksPerSecond, corpusBytes / 1e6 / seconds, seconds);
         System.out.printf("raw embedding          %.1f chunks/s (the same texts by the same embedder in this JVM, each file's"
@@ -118,6 +134,15 @@ public final class IngestionBenchmark {
         System.out.printf("pipeline / raw         %.1f %%  (target >= 85 %%)%n", 100.0 * rawNanos / pipelineNanos);
         perFile.forEach(line -> System.out.println("  " + line));
         System.out.printf("CPU while ingesting    %s%n", cpu.describe());
+        if (small != null) {
+            System.out.printf("small files            %d pages (%d ready), %d chunks, %d files per request, %d requests at once%n",
+                    small.files(), small.ready(), small.chunks(), options.filesPerRequest(), options.requestsAtOnce());
+            System.out.printf("  through the HTTP API %.1f chunks/s, %.1f files/s%n", small.chunks() / (small.uploadNanos() / 1e9),
+                    small.files() / (small.uploadNanos() / 1e9));
+            System.out.printf("  raw embedding        %.1f chunks/s%n", small.chunks() / (small.rawNanos() / 1e9));
+            System.out.printf("  pipeline / raw       %.1f %%  (target >= 85 %%)%n", 100.0 * small.rawNanos() / small.uploadNanos());
+            System.out.printf("  CPU while ingesting  %s%n", small.cpu().describe());
+        }
         System.out.printf("peak heap, corpus      %.0f MB of -Xmx192m%n", corpusPeakHeap / 1e6);
         if (large != null) {
             System.out.printf("large file             %.1f MB, %d chunks, ready in %.1f s (%.1f chunks/s)%n",
@@ -136,24 +161,49 @@ public final class IngestionBenchmark {
         return System.nanoTime() - started;
     }
 
-    record Options(long corpusBytes, int files, long largeBytes, long warmUpBytes) {
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).trim().split(" ")).subList(0, 3));
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static long bytes(List<Path> files) throws java.io.IOException {
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(file);
+        }
+        return total;
+    }
+
+    record Options(long corpusBytes, int files, long largeBytes, long warmUpBytes, int smallFiles, int filesPerRequest,
+            int requestsAtOnce) {
 
         static Options parse(String[] args) {
             double corpusMb = 4;
             int files = 4;
             double largeMb = 20;
             double warmUpMb = 1;
+            int smallFiles = 300;
+            int filesPerRequest = 25;
+            int requestsAtOnce = 2;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--corpus-mb" -> corpusMb = Double.parseDouble(args[++i]);
                     case "--files" -> files = Integer.parseInt(args[++i]);
                     case "--large-mb" -> largeMb = Double.parseDouble(args[++i]);
                     case "--warm-up-mb" -> warmUpMb = Double.parseDouble(args[++i]);
+                    case "--small-files" -> smallFiles = Integer.parseInt(args[++i]);
+                    case "--files-per-request" -> filesPerRequest = Integer.parseInt(args[++i]);
+                    case "--requests-at-once" -> requestsAtOnce = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                            + "; options: --corpus-mb N (4), --files N (4), --large-mb N (20, 0 to skip), --warm-up-mb N (1)");
+                            + "; options: --corpus-mb N (4), --files N (4), --large-mb N (20, 0 to skip), --warm-up-mb N (1),"
+                            + " --small-files N (300, 0 to skip), --files-per-request N (25), --requests-at-once N (2)");
                 }
             }
-            return new Options((long) (corpusMb * 1_000_000), files, (long) (largeMb * 1_000_000), (long) (warmUpMb * 1_000_000));
+            return new Options((long) (corpusMb * 1_000_000), files, (long) (largeMb * 1_000_000), (long) (warmUpMb * 1_000_000),
+                    smallFiles, filesPerRequest, requestsAtOnce);
         }
     }
 }

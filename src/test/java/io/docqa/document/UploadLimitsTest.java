@@ -78,6 +78,30 @@ class UploadLimitsTest extends IntegrationTest {
     }
 
     @Test
+    void aBadFileAmongTheFilesOfOneRequestFailsAloneAndTheOthersAreReadyInOrder() {
+        Account owner = api.signup("Mixed");
+        JsonNode documents = upload(owner, Uploads.text("first.txt", Uploads.prose("harbours", 40)),
+                new NamedBytes("broken.pdf", "%PDF-1.7\nthis is not really a pdf at all".getBytes()),
+                Uploads.text("third.txt", Uploads.prose("lighthouses", 40)))
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("documents");
+        assertThat(documents).hasSize(3);
+        assertThat(documents.get(0).get("filename").asString()).isEqualTo("first.txt");
+        assertThat(documents.get(0).get("status").asString()).isEqualTo("ready");
+        assertThat(documents.get(1).get("status").asString()).isEqualTo("failed");
+        assertThat(documents.get(1).get("chunk_count").asInt()).isZero();
+        assertThat(documents.get(2).get("filename").asString()).isEqualTo("third.txt");
+        assertThat(documents.get(2).get("status").asString()).isEqualTo("ready");
+        for (int i : new int[] { 0, 2 }) {
+            JsonNode chunks = http.get().uri("/api/v1/documents/{id}/chunks", documents.get(i).get("id").asString())
+                    .header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange()
+                    .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody().get("items");
+            assertThat(chunks).hasSize(documents.get(i).get("chunk_count").asInt()).isNotEmpty();
+            assertThat(chunks.get(0).get("text").asString()).contains(i == 0 ? "harbours" : "lighthouses");
+        }
+    }
+
+    @Test
     void invalidUtf8TextBecomesAFailedDocument() {
         Account owner = api.signup("Bad UTF-8");
         byte[] bytes = "Valid start, then: ".getBytes();

@@ -140,6 +140,23 @@ class QuotaTest extends IntegrationTest {
     }
 
     @Test
+    void theFilesOfOneRequestStayWithinTheDocumentsQuota() {
+        Account owner = api.signup("Documents of one request");
+        operator.setQuota(owner.tenantId(), "documents", 2);
+        http.post().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                .body(BodyInserters.fromMultipartData(Uploads.files(Uploads.text("one.txt", Uploads.prose("rivers", 20)),
+                        Uploads.text("two.txt", Uploads.prose("mountains", 20)), Uploads.text("three.txt", Uploads.prose("lakes", 20)))))
+                .exchange()
+                .expectStatus().isEqualTo(429)
+                .expectBody().jsonPath("$.quota").isEqualTo("documents").jsonPath("$.limit").isEqualTo(2);
+        assertThat(documents(owner)).isEqualTo(2);
+        JsonNode quotas = tenant(owner).get("quotas");
+        assertThat(quotas.get("documents").get("used").asLong()).isEqualTo(2);
+        assertThat(quotas.get("bytes").get("used").asLong()).as("no reservation is left behind")
+                .isEqualTo(Uploads.prose("rivers", 20).length() + Uploads.prose("mountains", 20).length());
+    }
+
+    @Test
     void aDeclaredLengthBeyondTheBytesLeftIsRefusedBeforeAByteIsRead() {
         Account owner = api.signup("Declared");
         operator.setQuota(owner.tenantId(), "bytes", 20_000);
