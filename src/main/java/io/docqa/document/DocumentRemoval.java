@@ -11,8 +11,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Deleting documents: vectors first (from every live index generation of the tenant: the one searched and the one a
- * re-index builds), then the row, so a failure never leaves searchable vectors without a row.
+ * Deleting documents: the document taken out of the ready ones first, then its vectors (from every live index
+ * generation of the tenant: the one searched and the one a re-index builds), then the row, so a failure never leaves
+ * searchable vectors without a row, and a re-index writing the document meanwhile removes what it wrote.
  */
 @Service
 class DocumentRemoval implements TenantDataEraser {
@@ -20,11 +21,13 @@ class DocumentRemoval implements TenantDataEraser {
     private final Documents documents;
     private final TenantVectorIndex index;
     private final IndexGenerations generations;
+    private final VectorIndexes states;
 
-    DocumentRemoval(Documents documents, TenantVectorIndex index, IndexGenerations generations) {
+    DocumentRemoval(Documents documents, TenantVectorIndex index, IndexGenerations generations, VectorIndexes states) {
         this.documents = documents;
         this.index = index;
         this.generations = generations;
+        this.states = states;
     }
 
     Mono<Void> remove(TenantId tenant, UUID id) {
@@ -32,7 +35,7 @@ class DocumentRemoval implements TenantDataEraser {
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("Document")))
                 .flatMap(document -> document.status() == Document.Status.INGESTING
                         ? Mono.error(ApiException.conflict("document_ingesting", "The document is still being ingested"))
-                        : removeVectors(tenant, id).onErrorMap(e -> DocumentErrors.toProblem(e)))
+                        : documents.markDeleting(tenant, id).then(removeVectors(tenant, id)).onErrorMap(e -> DocumentErrors.toProblem(e)))
                 .then(documents.delete(tenant, id))
                 .then();
     }
@@ -45,9 +48,14 @@ class DocumentRemoval implements TenantDataEraser {
                 .then();
     }
 
+    /**
+     * The tenant's collections of every generation, after taking its index from any re-index for good: a re-index
+     * adding to them meanwhile finds its lease lost, and drops what it made again.
+     */
     @Override
     public Mono<Void> erase(TenantId tenant) {
-        return generations.all(tenant)
+        return states.fenceForDeletion(tenant)
+                .then(generations.all(tenant))
                 .flatMap(all -> index.dropTenant(tenant, all))
                 .onErrorMap(e -> DocumentErrors.toProblem(e));
     }

@@ -211,6 +211,16 @@ class Documents implements TenantUsage {
                         : Flux.fromIterable(page).concatWith(Flux.defer(() -> chunksAfter(tenant, documentId, page.get(page.size() - 1).index()))));
     }
 
+    /**
+     * Takes a ready document out of the ready ones before its vectors are removed and its row deleted: a re-index that
+     * writes it meanwhile then finds it not ready ({@link VectorIndexes#rebuilt}) and removes what it wrote. Should the
+     * deletion not finish, the document stays failed, and can be deleted again.
+     */
+    Mono<Void> markDeleting(TenantId tenant, UUID id) {
+        return db.sql("update documents set status = 'failed', error = 'Deletion did not finish' where tenant_id = :tenant and id = :id and status = 'ready'")
+                .bind("tenant", tenant.value()).bind("id", id).then();
+    }
+
     Mono<Long> delete(TenantId tenant, UUID id) {
         return db.sql("delete from documents where tenant_id = :tenant and id = :id")
                 .bind("tenant", tenant.value()).bind("id", id)

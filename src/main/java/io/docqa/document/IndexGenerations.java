@@ -3,8 +3,9 @@ package io.docqa.document;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -14,41 +15,37 @@ import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
 /**
- * Which {@link IndexGeneration} of a tenant's vectors is searched: the active one, which is the configured one except
- * while a re-index builds the configured one ({@link IndexRebuild}). Once a tenant is found at the configured
- * generation it stays there for the life of this instance, so that a question costs no lookup after that.
+ * Which {@link IndexGeneration} of a tenant's vectors is searched: the active one in PostgreSQL, whatever this instance
+ * is configured with (during a rollout, instances of two configurations search the same generations). It is kept here
+ * for {@code docqa.index-rebuild.active-cache} only, well below the time a switched-from collection is kept
+ * ({@code retire-grace}), so that no search outlives a switch by more than that.
  */
 @Component
 public class IndexGenerations {
 
     private static final Logger log = LoggerFactory.getLogger(IndexGenerations.class);
-    private static final int MAX_SETTLED = 100_000;
+    private static final int MAX_CACHED = 100_000;
 
     private final VectorIndexes states;
     private final IndexGeneration configured;
-    private final Set<TenantId> settled = ConcurrentHashMap.newKeySet();
+    private final Cache<TenantId, IndexGeneration> active;
 
-    IndexGenerations(VectorIndexes states, TenantVectorIndex index) {
+    IndexGenerations(VectorIndexes states, TenantVectorIndex index, IndexRebuildProperties properties) {
         this.states = states;
         this.configured = index.configuredGeneration();
+        this.active = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(properties.activeCache()).build();
     }
 
     /** The generation the tenant's questions are embedded for and searched in. */
     public Mono<IndexGeneration> searched(TenantId tenant) {
-        if (settled.contains(tenant)) {
-            return Mono.just(configured);
+        IndexGeneration cached = active.getIfPresent(tenant);
+        if (cached != null) {
+            return Mono.just(cached);
         }
         return states.find(tenant)
                 .map(state -> parse(state.active()))
                 .defaultIfEmpty(configured)
-                .doOnNext(generation -> {
-                    if (generation.equals(configured)) {
-                        if (settled.size() >= MAX_SETTLED) {
-                            settled.clear();
-                        }
-                        settled.add(tenant);
-                    }
-                });
+                .doOnNext(generation -> active.put(tenant, generation));
     }
 
     /** Every generation that may hold vectors of the tenant: the active one and the one being built. */

@@ -1,5 +1,6 @@
 package io.docqa.document;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import io.docqa.ai.VectorChunk;
 import io.docqa.tenant.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,6 +45,7 @@ class IndexRebuild {
     private final IndexRebuildProperties properties;
     private final String instance;
     private final Counter chunks;
+    private volatile boolean stopping;
 
     IndexRebuild(VectorIndexes states, Documents documents, IndexGenerations generations, Embedder embedder, TenantVectorIndex index,
             ChunkingProperties chunking, IndexRebuildProperties properties, IngestionLeases leases, MeterRegistry meters) {
@@ -61,15 +65,52 @@ class IndexRebuild {
         return instance;
     }
 
-    /** One go at the tenant: as far as it gets now. */
+    /**
+     * One go at the tenant: as far as it gets now. Nothing unless this instance's configured generation is the one the
+     * deployment desires ({@link VectorIndexes#desired()}): an instance of another configuration (an old one during a
+     * rollout) would undo the work of the others.
+     */
     Mono<Outcome> run(TenantId tenant) {
+        if (stopping) {
+            return Mono.just(Outcome.ELSEWHERE);
+        }
+        return states.desired()
+                .filter(generations.configured().id()::equals)
+                .flatMap(desired -> leased(tenant))
+                .defaultIfEmpty(Outcome.ELSEWHERE);
+    }
+
+    /** Makes runs in progress end before their next step, to let the instance stop. */
+    void stop() {
+        stopping = true;
+    }
+
+    private Mono<Outcome> leased(TenantId tenant) {
         return states.lease(tenant, instance, properties.lease(), properties.retireGrace())
-                .flatMap(state -> dropRetired(state)
+                .flatMap(state -> renewing(tenant, dropRetired(state)
                         .then(Mono.defer(() -> retarget(state)))
                         .flatMap(target -> target.isEmpty() ? states.release(tenant, instance).thenReturn(Outcome.IDLE)
-                                : rebuild(state, generations.parse(target.get()))))
+                                : rebuild(state, generations.parse(target.get())))))
                 .defaultIfEmpty(Outcome.ELSEWHERE)
                 .onErrorResume(LeaseLost.class, lost -> Mono.just(Outcome.ELSEWHERE));
+    }
+
+    /**
+     * {@code work} with the lease renewed every quarter lease while it runs: one step (a batch embedded behind
+     * questions) may take longer than the lease.
+     */
+    private Mono<Outcome> renewing(TenantId tenant, Mono<Outcome> work) {
+        Duration every = properties.lease().dividedBy(4);
+        return Mono.defer(() -> {
+            Disposable renewal = Flux.interval(every, every)
+                    .onBackpressureDrop()
+                    .concatMap(tick -> states.renew(tenant, instance, properties.lease()).onErrorResume(error -> {
+                        log.warn("Re-index lease of tenant {} not renewed: {}", tenant, error.toString());
+                        return Mono.empty();
+                    }), 0)
+                    .subscribe();
+            return work.doFinally(signal -> renewal.dispose());
+        });
     }
 
     /**
@@ -120,7 +161,8 @@ class IndexRebuild {
                 })
                 .defaultIfEmpty(false));
         return next.repeat().takeWhile(Boolean::booleanValue).then(states.switchOver(tenant, instance, target.id()))
-                .flatMap(switched -> switched ? retireActive(state, target) : Mono.just(Outcome.WAITING));
+                .flatMap(switched -> switched ? retireActive(state, target) : Mono.just(Outcome.WAITING))
+                .onErrorResume(LeaseLost.class, lost -> dropIfDeleted(tenant, target).then(Mono.error(lost)));
     }
 
     private Mono<Outcome> retireActive(VectorIndexes.State state, IndexGeneration target) {
@@ -135,11 +177,30 @@ class IndexRebuild {
         return documents.chunksAfter(tenant, document, after)
                 .buffer(properties.batchSize())
                 .concatMap(batch -> embedder.embedInBackground(target.model(), batch.stream().map(this::embedded).toList())
-                        .flatMap(vectors -> index.add(tenant, target, vectorChunks(document, batch, vectors)))
+                        .flatMap(vectors -> held(tenant, target).then(index.add(tenant, target, vectorChunks(document, batch, vectors))))
                         .then(states.advance(tenant, instance, target.id(), document, batch.get(batch.size() - 1).index(), properties.lease()))
                         .flatMap(held -> held ? Mono.fromRunnable(() -> chunks.increment(batch.size())) : Mono.error(new LeaseLost())), 0)
                 .then(states.rebuilt(tenant, document, target.id()))
                 .flatMap(kept -> kept ? Mono.<Void>empty() : index.removeDocument(tenant, target, document));
+    }
+
+    /**
+     * Goes on when the lease is still this instance's and it does not stop; else ends the run with {@link LeaseLost}
+     * (after which {@link #dropIfDeleted} undoes an add that raced the tenant's deletion).
+     */
+    private Mono<Void> held(TenantId tenant, IndexGeneration target) {
+        return (stopping ? Mono.just(false) : states.holds(tenant, instance, target.id()))
+                .flatMap(held -> held ? Mono.<Void>empty() : Mono.error(new LeaseLost()));
+    }
+
+    /**
+     * After {@link LeaseLost}: drops the collection of {@code target} if the tenant is being deleted, which may have
+     * dropped it before this run's last add made it again.
+     */
+    private Mono<Void> dropIfDeleted(TenantId tenant, IndexGeneration target) {
+        return states.deleted(tenant)
+                .flatMap(deleted -> deleted ? index.dropTenant(tenant, List.of(target))
+                        .doOnSuccess(done -> log.info("Index generation {} of deleted tenant {} dropped", target, tenant)) : Mono.empty());
     }
 
     private String embedded(Documents.StoredChunk chunk) {

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param interval how often an instance looks for tenants to re-index (and for one waiting on uploads in progress)
  * @param retireGrace how long after a tenant's switch to the new generation the old collection is kept, for the
  *        questions that chose it just before
+ * @param activeCache how long an instance keeps a tenant's active generation before reading it again; below
+ *        {@code retireGrace}
  */
 @ConfigurationProperties("docqa.index-rebuild")
 record IndexRebuildProperties(
@@ -25,7 +27,8 @@ record IndexRebuildProperties(
         @DefaultValue("16") int batchSize,
         @DefaultValue("1m") Duration lease,
         @DefaultValue("10s") Duration interval,
-        @DefaultValue("30s") Duration retireGrace) {
+        @DefaultValue("30s") Duration retireGrace,
+        @DefaultValue("5s") Duration activeCache) {
 
     @ConstructorBinding
     IndexRebuildProperties {
@@ -37,6 +40,9 @@ record IndexRebuildProperties(
         }
         if (retireGrace.isNegative()) {
             throw new IllegalArgumentException("docqa.index-rebuild.retire-grace must not be negative, was " + retireGrace);
+        }
+        if (activeCache.isNegative() || !retireGrace.isZero() && activeCache.compareTo(retireGrace) >= 0) {
+            throw new IllegalArgumentException("docqa.index-rebuild.active-cache must be below retire-grace, was " + activeCache);
         }
         if (interval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("docqa.index-rebuild.interval must be at least 100ms, was " + interval);

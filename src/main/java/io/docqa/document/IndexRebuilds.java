@@ -12,18 +12,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Every {@code docqa.index-rebuild.interval}, finds the tenants whose vectors are not all in the configured index
  * generation and that no other instance is re-indexing, and re-indexes them one after the other ({@link IndexRebuild}):
- * one tenant at a time per instance, so the work never takes more than one core. When the service stops, its leases are
- * given up so that another instance (or this one, started again) goes on at once from where the work stood.
+ * one tenant at a time per instance, so the work never takes more than one core. When the service stops, the run in
+ * progress ends at its next step (waited for a few seconds), then its leases are given up so that another instance (or
+ * this one, started again) goes on at once from where the work stood.
  */
 @Component
 class IndexRebuilds implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(IndexRebuilds.class);
     private static final int TENANTS_PER_SWEEP = 20;
+    /** How long stopping waits for the run in progress to end at its next step, and then for the leases to be given up. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final IndexRebuild rebuild;
     private final VectorIndexes states;
@@ -31,6 +35,7 @@ class IndexRebuilds implements SmartLifecycle {
     private final IndexRebuildProperties properties;
     private final AtomicLong behind = new AtomicLong();
     private volatile Disposable sweeping;
+    private volatile Mono<Void> inFlight = Mono.empty();
 
     IndexRebuilds(IndexRebuild rebuild, VectorIndexes states, IndexGenerations generations, IndexRebuildProperties properties,
             MeterRegistry meters) {
@@ -42,17 +47,30 @@ class IndexRebuilds implements SmartLifecycle {
                 .description("Tenants whose vectors are not all in the configured index generation yet").register(meters);
     }
 
-    /** One round: the number of tenants switched over to the configured generation. */
+    /**
+     * One round: the number of tenants switched over to the configured generation. None unless the deployment desires
+     * this instance's configured generation.
+     */
     Mono<Long> sweep() {
         String configured = generations.configured().id();
-        return states.withWork(configured, rebuild.instance(), TENANTS_PER_SWEEP, properties.retireGrace())
-                .concatMap(tenant -> rebuild.run(tenant).onErrorResume(error -> {
+        return states.desired().filter(configured::equals)
+                .flatMapMany(desired -> states.withWork(configured, rebuild.instance(), TENANTS_PER_SWEEP, properties.retireGrace()))
+                .concatMap(tenant -> tracked(rebuild.run(tenant)).onErrorResume(error -> {
                     log.warn("Re-index of tenant {} stopped; it goes on at the next round: {}", tenant, error.toString());
                     return Mono.empty();
                 }))
                 .filter(outcome -> outcome == IndexRebuild.Outcome.SWITCHED)
                 .count()
                 .flatMap(switched -> states.behind(configured).doOnNext(behind::set).thenReturn(switched));
+    }
+
+    /** {@code run}, with {@link #inFlight} telling when it is over. */
+    private Mono<IndexRebuild.Outcome> tracked(Mono<IndexRebuild.Outcome> run) {
+        return Mono.defer(() -> {
+            Sinks.Empty<Void> over = Sinks.empty();
+            inFlight = over.asMono();
+            return run.doFinally(signal -> over.tryEmitEmpty());
+        });
     }
 
     /**
@@ -62,7 +80,9 @@ class IndexRebuilds implements SmartLifecycle {
     @Override
     public void start() {
         String configured = generations.configured().id();
-        Mono<Void> adopted = states.adopt(configured)
+        Mono<Void> adopted = states.desire(configured)
+                .doOnSuccess(done -> log.info("Index generation {} desired for the deployment (this instance started last)", configured))
+                .then(states.adopt(configured))
                 .doOnNext(rows -> {
                     if (rows > 0) {
                         log.info("{} tenants from before index generations taken to be at {}", rows, configured);
@@ -93,9 +113,10 @@ class IndexRebuilds implements SmartLifecycle {
             callback.run();
             return;
         }
-        running.dispose();
-        states.releaseAll(rebuild.instance())
-                .timeout(Duration.ofSeconds(5))
+        rebuild.stop();
+        inFlight.timeout(STOP_WAIT).onErrorResume(error -> Mono.empty())
+                .then(Mono.fromRunnable(running::dispose))
+                .then(states.releaseAll(rebuild.instance()).timeout(STOP_WAIT))
                 .doFinally(signal -> callback.run())
                 .subscribe(null, error -> log.warn("Re-index leases not given up: {}", error.toString()));
     }

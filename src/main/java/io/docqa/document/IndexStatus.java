@@ -7,7 +7,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A tenant's index as {@code GET /api/v1/tenant} shows it: the generation searched and, while a re-index runs or waits
- * to run, the generation it builds and how far it got.
+ * to run, the generation it builds (the one the deployment desires, whatever this instance is configured with) and how far
+ * it got.
  */
 @Component
 class IndexStatus implements TenantIndexStatus {
@@ -26,10 +27,11 @@ class IndexStatus implements TenantIndexStatus {
     @Override
     public Mono<Status> of(TenantId tenant) {
         String configured = generations.configured().id();
-        return states.find(tenant)
-                .map(state -> new Position(state.active(), state.target() != null ? state.target()
-                        : configured.equals(state.active()) ? null : configured))
-                .defaultIfEmpty(new Position(configured, null))
+        return states.desired().defaultIfEmpty(configured)
+                .flatMap(desired -> states.find(tenant)
+                        .map(state -> new Position(state.active(), state.target() != null ? state.target()
+                                : desired.equals(state.active()) ? null : desired))
+                        .defaultIfEmpty(new Position(desired, null)))
                 .flatMap(at -> states.progress(tenant, at.target())
                         .map(done -> at.target() == null
                                 ? new Status(at.active(), READY, null, done.documents(), done.documents(), done.chunks(), done.chunks())

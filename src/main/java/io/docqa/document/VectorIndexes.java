@@ -22,6 +22,9 @@ class VectorIndexes {
     private static final String COLUMNS = "tenant_id, active_generation, target_generation, retired_generation, cursor_document, cursor_chunk, "
             + "switched_at is null or switched_at < now() - make_interval(secs => :grace) as retire_due";
 
+    /** The owner of the index of a tenant being deleted. */
+    private static final String DELETING = "tenant-deletion";
+
     private final DatabaseClient db;
     private final TransactionalOperator tx;
 
@@ -67,6 +70,54 @@ class VectorIndexes {
                         where not exists (select 1 from vector_indexes v where v.tenant_id = d.tenant_id)
                         on conflict (tenant_id) do nothing""")
                 .bind("configured", configured).fetch().rowsUpdated();
+    }
+
+    /** Makes {@code generation} the one the whole deployment moves to (the instance started last decides). */
+    Mono<Void> desire(String generation) {
+        return db.sql("""
+                        insert into desired_index_generation (id, generation, set_at) values (true, :generation, now())
+                        on conflict (id) do update set generation = excluded.generation, set_at = excluded.set_at""")
+                .bind("generation", generation).then();
+    }
+
+    /** The generation the deployment moves to; empty before any instance said. */
+    Mono<String> desired() {
+        return db.sql("select generation from desired_index_generation where id")
+                .map(row -> row.get("generation", String.class)).one();
+    }
+
+    /**
+     * Takes the tenant's index away from any re-index, for good: its deletion is under way. A re-index of it finds its
+     * lease lost at its next step.
+     */
+    Mono<Void> fenceForDeletion(TenantId tenant) {
+        return db.sql("""
+                        update vector_indexes set owner_instance = :owner, lease_expires_at = now() + interval '1 hour'
+                        where tenant_id = :tenant""")
+                .bind("owner", DELETING).bind("tenant", tenant.value()).then();
+    }
+
+    /** Whether the tenant's index is gone or being deleted ({@link #fenceForDeletion}). */
+    Mono<Boolean> deleted(TenantId tenant) {
+        return db.sql("select owner_instance from vector_indexes where tenant_id = :tenant")
+                .bind("tenant", tenant.value())
+                .map(row -> DELETING.equals(row.get("owner_instance", String.class))).one().defaultIfEmpty(true);
+    }
+
+    /** Whether {@code instance} still holds the lease on the tenant's re-index into {@code target}. */
+    Mono<Boolean> holds(TenantId tenant, String instance, String target) {
+        return db.sql("select 1 from vector_indexes where tenant_id = :tenant and owner_instance = :owner and target_generation = :target")
+                .bind("tenant", tenant.value()).bind("owner", instance).bind("target", target)
+                .map(row -> true).one().defaultIfEmpty(false);
+    }
+
+    /** Renews the lease while {@code instance} holds it; false when it does not. */
+    Mono<Boolean> renew(TenantId tenant, String instance, Duration lease) {
+        return db.sql("""
+                        update vector_indexes set lease_expires_at = now() + make_interval(secs => :lease)
+                        where tenant_id = :tenant and owner_instance = :owner returning tenant_id""")
+                .bind("lease", seconds(lease)).bind("tenant", tenant.value()).bind("owner", instance)
+                .map(row -> true).one().defaultIfEmpty(false);
     }
 
     /** How many tenants are not (all) at {@code configured} yet. */

@@ -272,6 +272,27 @@ class TenantVectorIndexTest {
     }
 
     @Test
+    void aSearchOfAMissingCollectionAnswersNothingAndCreatesNothing() {
+        TenantId fresh = TenantId.random();
+        index.search(fresh, basis(0), 10, 0.0, Set.of()).as(StepVerifier::create).expectNext(List.of()).verifyComplete();
+        ChromaAddress never = index.address(fresh);
+        assertThat(status(never.databasePath() + "collections/" + never.collection())).isEqualTo(404);
+
+        TenantId tenant = TenantId.random();
+        index.add(tenant, List.of(new VectorChunk(UUID.randomUUID(), 0, null, "dropped", basis(0))))
+                .then(index.search(tenant, basis(0), 10, 0.0, Set.of())) // the store is cached from here
+                .as(StepVerifier::create)
+                .assertNext(matches -> assertThat(matches).hasSize(1))
+                .verifyComplete();
+        ChromaAddress at = index.address(tenant); // another instance dropped the generation searched:
+        delete(at.ownsDatabase() ? "api/v2/tenants/" + at.tenant() + "/databases/" + at.database()
+                : at.databasePath() + "collections/" + at.collection());
+        index.search(tenant, basis(0), 10, 0.0, Set.of()).as(StepVerifier::create).expectNext(List.of()).verifyComplete();
+        index.search(tenant, basis(0), 10, 0.0, Set.of()).as(StepVerifier::create).expectNext(List.of()).verifyComplete();
+        assertThat(status(at.databasePath() + "collections/" + at.collection())).isEqualTo(404);
+    }
+
+    @Test
     void aCollectionDeletedBehindTheCachedStoreIsCreatedAgain() {
         TenantId tenant = TenantId.random();
         UUID doc = UUID.randomUUID();

@@ -160,6 +160,7 @@ class ReindexTest {
         settings.put("docqa.index-rebuild.interval", "200ms");
         settings.put("docqa.index-rebuild.lease", "20s");
         settings.put("docqa.index-rebuild.retire-grace", "1s");
+        settings.put("docqa.index-rebuild.active-cache", "200ms");
         settings.put("docqa.retrieval.mode", "vector"); // keyword search would find the passages without any vector
         settings.put("docqa.upload.max-file-size", "1MB");
         return settings;
