@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 /**
  * Deleting documents: the document taken out of the ready ones first, then its vectors (from every live index
  * generation of the tenant: the one searched and the one a re-index builds), then the row, so a failure never leaves
- * searchable vectors without a row, and a re-index writing the document meanwhile removes what it wrote.
+ * searchable vectors without a row, and a re-index writing the document meanwhile removes what it wrote. When the
+ * vectors cannot be removed (the vector store is down) a ready document is ready again: a refused deletion changes nothing.
  */
 @Service
 class DocumentRemoval implements TenantDataEraser {
@@ -35,7 +36,11 @@ class DocumentRemoval implements TenantDataEraser {
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("Document")))
                 .flatMap(document -> document.status() == Document.Status.INGESTING
                         ? Mono.error(ApiException.conflict("document_ingesting", "The document is still being ingested"))
-                        : documents.markDeleting(tenant, id).then(removeVectors(tenant, id)).onErrorMap(e -> DocumentErrors.toProblem(e)))
+                        : documents.markDeleting(tenant, id)
+                                .then(removeVectors(tenant, id))
+                                .onErrorResume(e -> document.status() == Document.Status.READY
+                                        ? documents.unmarkDeleting(tenant, id).then(Mono.error(e)) : Mono.error(e))
+                                .onErrorMap(e -> DocumentErrors.toProblem(e)))
                 .then(documents.delete(tenant, id))
                 .then();
     }

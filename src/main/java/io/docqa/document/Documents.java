@@ -213,11 +213,16 @@ class Documents implements TenantUsage {
 
     /**
      * Takes a ready document out of the ready ones before its vectors are removed and its row deleted: a re-index that
-     * writes it meanwhile then finds it not ready ({@link VectorIndexes#rebuilt}) and removes what it wrote. Should the
-     * deletion not finish, the document stays failed, and can be deleted again.
+     * writes it meanwhile then finds it not ready ({@link VectorIndexes#rebuilt}) and removes what it wrote.
      */
     Mono<Void> markDeleting(TenantId tenant, UUID id) {
         return db.sql("update documents set status = 'failed', error = 'Deletion did not finish' where tenant_id = :tenant and id = :id and status = 'ready'")
+                .bind("tenant", tenant.value()).bind("id", id).then();
+    }
+
+    /** Puts a document that {@link #markDeleting} took out back among the ready ones, when its vectors stayed. */
+    Mono<Void> unmarkDeleting(TenantId tenant, UUID id) {
+        return db.sql("update documents set status = 'ready', error = null where tenant_id = :tenant and id = :id and status = 'failed' and error = 'Deletion did not finish'")
                 .bind("tenant", tenant.value()).bind("id", id).then();
     }
 
