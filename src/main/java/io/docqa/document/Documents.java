@@ -211,19 +211,21 @@ class Documents implements TenantUsage {
                         : Flux.fromIterable(page).concatWith(Flux.defer(() -> chunksAfter(tenant, documentId, page.get(page.size() - 1).index()))));
     }
 
+    private static final String DELETION_UNFINISHED = "Deletion did not finish";
+
     /**
      * Takes a ready document out of the ready ones before its vectors are removed and its row deleted: a re-index that
      * writes it meanwhile then finds it not ready ({@link VectorIndexes#rebuilt}) and removes what it wrote.
      */
     Mono<Void> markDeleting(TenantId tenant, UUID id) {
-        return db.sql("update documents set status = 'failed', error = 'Deletion did not finish' where tenant_id = :tenant and id = :id and status = 'ready'")
-                .bind("tenant", tenant.value()).bind("id", id).then();
+        return db.sql("update documents set status = 'failed', error = :error where tenant_id = :tenant and id = :id and status = 'ready'")
+                .bind("error", DELETION_UNFINISHED).bind("tenant", tenant.value()).bind("id", id).then();
     }
 
     /** Puts a document that {@link #markDeleting} took out back among the ready ones, when its vectors stayed. */
     Mono<Void> unmarkDeleting(TenantId tenant, UUID id) {
-        return db.sql("update documents set status = 'ready', error = null where tenant_id = :tenant and id = :id and status = 'failed' and error = 'Deletion did not finish'")
-                .bind("tenant", tenant.value()).bind("id", id).then();
+        return db.sql("update documents set status = 'ready', error = null where tenant_id = :tenant and id = :id and status = 'failed' and error = :error")
+                .bind("error", DELETION_UNFINISHED).bind("tenant", tenant.value()).bind("id", id).then();
     }
 
     Mono<Long> delete(TenantId tenant, UUID id) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -52,7 +53,7 @@ public final class ChatBenchmark {
 
         List<String> jvmOptions = List.of("-Xmx" + options.heap(), "-XX:+ExitOnOutOfMemoryError");
         int atOnce = Math.max(options.streams(), options.burst());
-        Map<String, String> settings = new java.util.HashMap<>(Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
+        Map<String, String> settings = new HashMap<>(Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
                 "DOCQA_CHAT_MAX_CONCURRENT_GENERATIONS", Integer.toString(atOnce * 2),
                 "DOCQA_CHAT_MAX_QUEUED_GENERATIONS", Integer.toString(atOnce * 2),
                 // a stream per tenant or several: the burst measures capacity, not each tenant's share
@@ -173,7 +174,7 @@ public final class ChatBenchmark {
     private static Percentiles compare(ComparedInstances compared, Options options, String ollamaUrl, List<String> jvmOptions,
             Map<String, String> settings, FreshToken tenant, Random random) {
         for (String mode : options.compareModes()) {
-            Map<String, String> withMode = new java.util.HashMap<>(settings);
+            Map<String, String> withMode = new HashMap<>(settings);
             withMode.put("DOCQA_RETRIEVAL_MODE", mode);
             compared.start("mode=" + mode, null, ollamaUrl, jvmOptions, withMode);
         }
