@@ -175,7 +175,9 @@ public final class ChatBenchmark {
             Map<String, String> settings, FreshToken tenant, Random random) {
         for (String mode : options.compareModes()) {
             Map<String, String> withMode = new HashMap<>(settings);
-            withMode.put("DOCQA_RETRIEVAL_MODE", mode);
+            // a mode NAME=VALUE is any other setting of the measured build, e.g. SPRING_REACTOR_CONTEXT_PROPAGATION=limited
+            int equals = mode.indexOf('=');
+            withMode.put(equals < 0 ? "DOCQA_RETRIEVAL_MODE" : mode.substring(0, equals), mode.substring(equals + 1));
             compared.start("mode=" + mode, null, ollamaUrl, jvmOptions, withMode);
         }
         if (options.compareJar() != null) {
@@ -380,7 +382,7 @@ public final class ChatBenchmark {
                     case "--heap" -> heap = args[++i];
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), "
-                            + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none), "
+                            + "--asking N (0: all at once), --compare-modes vector,keyword or NAME=VALUE (none), --compare-jar PATH (none), "
                             + "--burst N (300; 0: none), --burst-rounds N (3), --profile PATH/libasyncProfiler.so (none), --heap SIZE (512m: the service's -Xmx)");
                 }
             }
