@@ -60,6 +60,11 @@ record EmbeddingProperties(
         return new EmbeddingProperties(0, 2048, 256);
     }
 
+    EmbeddingProperties withModel(EmbeddingModel other) {
+        return new EmbeddingProperties(threads, maxQueuedTexts, maxSequenceLength, other, batchSize, batchTokens, questionThreads,
+                batchQuestions);
+    }
+
     int effectiveThreads() {
         return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     }
