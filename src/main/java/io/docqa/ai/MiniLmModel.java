@@ -76,11 +76,21 @@ final class MiniLmModel {
      */
     static MiniLmModel load(EmbeddingModel model, int maxSequenceLength, int windowsPerRun, int tokensPerRun,
             int questionThreads) throws IOException, OrtException {
+        return load(model, maxSequenceLength, windowsPerRun, tokensPerRun, 1, questionThreads, SessionTuning.DEFAULT);
+    }
+
+    /**
+     * @param chunkThreads threads of the session chunks run on (1: the calling thread only)
+     * @param tuning       further options of every session
+     */
+    static MiniLmModel load(EmbeddingModel model, int maxSequenceLength, int windowsPerRun, int tokensPerRun,
+            int chunkThreads, int questionThreads, SessionTuning tuning) throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (InputStream tokenizer = resource(model.tokenizerResource())) {
             HuggingFaceTokenizer untruncated = HuggingFaceTokenizer.newInstance(tokenizer,
                     Map.of("truncation", "false", "padding", "false"));
-            List<OrtSession> sessions = sessions(environment, model, questionThreads > 1 ? List.of(1, questionThreads) : List.of(1));
+            List<OrtSession> sessions = sessions(environment, model,
+                    questionThreads != chunkThreads ? List.of(chunkThreads, questionThreads) : List.of(chunkThreads), tuning);
             return new MiniLmModel(model, environment, sessions.get(0), sessions.get(sessions.size() - 1), untruncated,
                     maxSequenceLength, windowsPerRun, tokensPerRun);
         }
@@ -89,6 +99,11 @@ final class MiniLmModel {
     /** Sessions of the model, each running on the given number of threads (the calling one included, never spinning). */
     static List<OrtSession> sessions(OrtEnvironment environment, EmbeddingModel choice, List<Integer> threads)
             throws IOException, OrtException {
+        return sessions(environment, choice, threads, SessionTuning.DEFAULT);
+    }
+
+    static List<OrtSession> sessions(OrtEnvironment environment, EmbeddingModel choice, List<Integer> threads,
+            SessionTuning tuning) throws IOException, OrtException {
         Path modelFile = Files.createTempFile("docqa-minilm-", ".onnx");
         try (InputStream model = resource(choice.modelResource())) {
             // Through a file, not a byte[]: the 90 MB model would need twice that in heap while it is read.
@@ -97,7 +112,7 @@ final class MiniLmModel {
             for (int intraOpThreads : threads) {
                 try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                     options.setIntraOpNumThreads(intraOpThreads);
-                    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                    tuning.apply(options);
                     sessions.add(environment.createSession(modelFile.toString(), options));
                 }
             }
