@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -27,17 +29,24 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * the service's 256 tokens, 512, 1024); one run on two intra-op threads instead of one run per core (spinning or
  * not); and session options (graph optimization level, memory pattern, arena, execution mode). Every figure is per
  * CPU-second of this process as well as per second, taken once a round in an order rotated each round; the ratios to
- * the service's set-up are taken within each round. Also the padding of the service's runs (padded tokens over real
+ * the service's set-up are taken within each round. LangChain4j's encoder ({@code [1, n]} runs of up to 512 tokens, a
+ * text per core) is the old path. Also the padding of the service's runs (padded tokens over real
  * ones). Not a test. Run with
- * {@code bash .ci/bench.sh io.docqa.ai.EmbedderSetUpBenchmark [--chunks 200 --rounds 5 --short-chars 370 --set-ups a,b]}.
+ * {@code bash .ci/bench.sh io.docqa.ai.EmbedderSetUpBenchmark [--chunks 200 --rounds 5 --short-chars 370 --set-ups "one text;2 intra-op;LangChain4j"]: the set-ups whose names start so}.
  */
 public final class EmbedderSetUpBenchmark {
 
     private static final String TODAY = "service (1 thread a run, 256 tokens)";
+    private static final String LANGCHAIN4J = "LangChain4j's encoder, a text per core";
     private static final com.sun.management.OperatingSystemMXBean CPU =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private record SetUp(int threads, int chunkThreads, int windowsPerRun, int tokensPerRun, SessionTuning tuning) {
+    }
+
+    /** Seconds to embed the chunks. */
+    private interface Timed {
+        double seconds(List<String> chunks) throws Exception;
     }
 
     private record Shape(String name, List<String> chunks, double gflopPerChunk) {
@@ -55,10 +64,8 @@ public final class EmbedderSetUpBenchmark {
             shapes.add(new Shape(characters + " characters", chunks, EmbedderWindowsBenchmark.gflopPerChunk(chunks)));
         }
         Map<String, SetUp> setUps = setUps();
-        if (options.containsKey("set-ups")) {
-            List<String> wanted = List.of(options.get("set-ups").split(","));
-            setUps.keySet().removeIf(name -> !name.equals(TODAY) && wanted.stream().noneMatch(name::startsWith));
-        }
+        List<String> wanted = options.containsKey("set-ups") ? List.of(options.get("set-ups").split(";")) : List.of("");
+        setUps.keySet().removeIf(name -> !name.equals(TODAY) && wanted.stream().noneMatch(name::startsWith));
         for (Shape shape : shapes) {
             System.out.printf("%s: padded tokens of the service's runs / real tokens %.3f%n", shape.name(),
                     paddedOverReal(shape.chunks()));
@@ -67,7 +74,14 @@ public final class EmbedderSetUpBenchmark {
         for (Map.Entry<String, SetUp> setUp : setUps.entrySet()) {
             embedders.put(setUp.getKey(), embedder(setUp.getValue()));
         }
-        List<String> names = new ArrayList<>(embedders.keySet());
+        Map<String, Timed> secondsFor = new LinkedHashMap<>();
+        embedders.forEach((name, embedder) -> secondsFor.put(name, chunks -> EmbedderWindowsBenchmark.uploads(embedder, chunks)));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        if (wanted.stream().anyMatch(LANGCHAIN4J::startsWith)) {
+            LangChain4jEncoder encoder = LangChain4jEncoder.upTo512(EmbeddingModel.ALL_MINILM_L6_V2);
+            secondsFor.put(LANGCHAIN4J, chunks -> EmbedderWindowsBenchmark.run(pool, 2, chunks, encoder::vector));
+        }
+        List<String> names = new ArrayList<>(secondsFor.keySet());
         Map<String, List<Double>> values = new LinkedHashMap<>();
         try {
             for (int round = 0; round < rounds + 1; round++) {
@@ -78,7 +92,7 @@ public final class EmbedderSetUpBenchmark {
                     for (int i = 0; i < names.size(); i++) {
                         String name = names.get((i + round) % names.size());
                         long cpuBefore = CPU.getProcessCpuTime();
-                        double seconds = EmbedderWindowsBenchmark.uploads(embedders.get(name), shape.chunks());
+                        double seconds = secondsFor.get(name).seconds(shape.chunks());
                         double cpuSeconds = (CPU.getProcessCpuTime() - cpuBefore) / 1e9;
                         perCpuSecond.put(name, shape.chunks().size() / cpuSeconds);
                         perSecond.put(name, shape.chunks().size() / seconds);
@@ -101,6 +115,7 @@ public final class EmbedderSetUpBenchmark {
             }
         }
         finally {
+            pool.shutdown();
             embedders.values().forEach(Embedder::close);
         }
         System.out.println("medians over the rounds:");

@@ -228,7 +228,7 @@ public final class EmbedderWindowsBenchmark {
     }
 
     /** Seconds for all texts, {@code threads} at a time. */
-    private static double run(ExecutorService pool, int threads, List<String> texts, Function<String, float[]> model)
+    static double run(ExecutorService pool, int threads, List<String> texts, Function<String, float[]> model)
             throws Exception {
         AtomicInteger next = new AtomicInteger();
         long started = System.nanoTime();
