@@ -43,7 +43,7 @@ final class MiniLmModel {
 
     private final EmbeddingModel model;
     private final OrtEnvironment environment;
-    private final OrtSession oneThread;
+    private final OrtSession forChunks;
     private final OrtSession forQuestions;
     private final boolean takesTokenTypes;
     private final HuggingFaceTokenizer tokenizer;
@@ -51,13 +51,13 @@ final class MiniLmModel {
     private final int windowsPerRun;
     private final int tokensPerRun;
 
-    private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession oneThread, OrtSession forQuestions,
+    private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession forChunks, OrtSession forQuestions,
             HuggingFaceTokenizer tokenizer, int maxSequenceLength, int windowsPerRun, int tokensPerRun) throws OrtException {
         this.model = model;
         this.environment = environment;
-        this.oneThread = oneThread;
+        this.forChunks = forChunks;
         this.forQuestions = forQuestions;
-        this.takesTokenTypes = oneThread.getInputNames().contains("token_type_ids");
+        this.takesTokenTypes = forChunks.getInputNames().contains("token_type_ids");
         this.tokenizer = tokenizer;
         this.maxSequenceLength = maxSequenceLength;
         this.windowsPerRun = model.takesBatches() ? windowsPerRun : 1;
@@ -130,7 +130,7 @@ final class MiniLmModel {
 
     /** The vector of one text, on the calling thread only. Blank text: {@link IllegalArgumentException}. */
     float[] vector(String text) {
-        return vectors(List.of(text), oneThread).get(0);
+        return vectors(List.of(text), forChunks).get(0);
     }
 
     /** The vector of one text on the question session's threads (the calling one and idle cores). */
@@ -140,7 +140,7 @@ final class MiniLmModel {
 
     /** The vectors of the texts, in their order, on the calling thread only. Blocks for the time of the runs. */
     List<float[]> vectors(List<String> texts) {
-        return vectors(texts, oneThread);
+        return vectors(texts, forChunks);
     }
 
     private List<float[]> vectors(List<String> texts, OrtSession session) {
