@@ -20,9 +20,9 @@ import reactor.core.publisher.Mono;
  * {@link UploadedFile} while its bytes are still arriving. The parts are read strictly one after another; once every
  * byte of a file has arrived, the next part is read while that file is still worked on, up to
  * {@code docqa.upload.files-in-flight} files at once. What the files emit comes out file after file, in the order of the
- * parts. A file that fails before its bytes have all arrived, or a part refused, stops the reading of further parts;
- * the files before it are reported first. Other parts are skipped; the number of files and parts is limited, and a
- * declared length beyond any acceptable is refused before a byte is read.
+ * parts. A file that fails before its bytes have all arrived, a part refused or a request that cannot be read further
+ * stops the reading of further parts; the files before it are reported first. Other parts are skipped; the number of
+ * files and parts is limited, and a declared length beyond any acceptable is refused before a byte is read.
  */
 final class MultipartUpload {
 
@@ -65,6 +65,7 @@ final class MultipartUpload {
                             declaredType == null ? null : declaredType.toString(),
                             events.map(PartEvent::content).onErrorMap(MultipartUpload::connectionLost, UploadInterruptedException::new));
                 }), 0)
+                .onErrorResume(error -> Flux.just(Flux.error(error)))
                 .flatMapSequential(work -> work.materialize().filter(signal -> !signal.isOnComplete()), limits.filesInFlight(), EVENTS_AHEAD)
                 .<T>dematerialize()
                 .concatWith(Mono.defer(() -> files.get() == 0

@@ -65,6 +65,19 @@ class MultipartUploadTest {
         assertThat(started).as("no file after the failing one is taken").containsExactly("a.txt", "bad.txt");
     }
 
+    @Test
+    void aRequestThatCannotBeReadFurtherEndsAfterTheFilesBeforeAreReported() {
+        Flux<PartEvent> parts = Flux.concat(parts("a.txt"), Flux.error(new IllegalStateException("malformed part")));
+        Flux<String> events = MultipartUpload.eachFile(request(parts), limits(3), this::handle);
+
+        StepVerifier.create(events)
+                .expectNext("a.txt read")
+                .then(() -> done("a.txt"))
+                .expectNext("a.txt done")
+                .expectErrorMessage("malformed part")
+                .verify(WAIT);
+    }
+
     /** Reads a file's bytes, then waits until the test lets it finish; a file named bad.txt fails on its first bytes. */
     private Flux<String> handle(UploadedFile file) {
         String name = file.filename();
@@ -87,11 +100,18 @@ class MultipartUploadTest {
     }
 
     private static MockServerRequest request(String... names) {
-        Flux<PartEvent> parts = Flux.fromArray(names).concatMap(name -> FilePartEvent.create("file", name, MediaType.TEXT_PLAIN,
-                Flux.just(buffer("the text of "), buffer(name))));
+        return request(parts(names));
+    }
+
+    private static MockServerRequest request(Flux<PartEvent> parts) {
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.parseMediaType("multipart/form-data; boundary=test"));
         return MockServerRequest.builder().headers(headers).body(parts);
+    }
+
+    private static Flux<PartEvent> parts(String... names) {
+        return Flux.fromArray(names).concatMap(name -> FilePartEvent.create("file", name, MediaType.TEXT_PLAIN,
+                Flux.just(buffer("the text of "), buffer(name))));
     }
 
     private static DataBuffer buffer(String text) {
