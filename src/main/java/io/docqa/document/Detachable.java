@@ -9,7 +9,8 @@ import reactor.core.publisher.Sinks;
 
 /**
  * Runs work apart from the subscriber that asked for it, passing on what the work emits. Until the work calls the
- * {@code detach} it is given, the subscriber's cancel stops it; from then on the work goes on to its end alone.
+ * {@code detach} it is given, the subscriber's cancel stops it; from then on the work goes on to its end alone, still
+ * with the subscriber's context (the request's facts, for its logs and audit records).
  */
 final class Detachable {
 
@@ -17,10 +18,11 @@ final class Detachable {
     }
 
     static <T> Flux<T> run(Function<Runnable, Flux<T>> work) {
-        return Flux.defer(() -> {
+        return Flux.deferContextual(context -> {
             Sinks.Many<T> out = Sinks.many().unicast().onBackpressureBuffer();
             AtomicBoolean detached = new AtomicBoolean();
             Disposable running = work.apply(() -> detached.set(true))
+                    .contextWrite(context)
                     .subscribe(out::tryEmitNext, out::tryEmitError, out::tryEmitComplete);
             return out.asFlux().doOnCancel(() -> {
                 if (!detached.get()) {
