@@ -3,6 +3,7 @@ package io.docqa.chat;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +35,21 @@ class AnswerMetering {
     Flux<ChatEvent> meter(Caller caller, AnswerQuotas.Ticket ticket, long admitted, Flux<ChatEvent> events) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger streamed = new AtomicInteger();
+        AtomicReference<ChatEvent.Done> last = new AtomicReference<>();
+        // done is an answer's last event: held back until its answer is recorded, every other event passes as it is
         return events
-                .doOnNext(event -> {
+                .filter(event -> {
                     if (event instanceof ChatEvent.Token) {
                         streamed.incrementAndGet();
+                        return true;
                     }
+                    return !(event instanceof ChatEvent.Done end && last.compareAndSet(null, end));
                 })
-                .concatMap(event -> event instanceof ChatEvent.Done end
-                        ? record(caller, ticket, done, admitted, end.usage(), end.finishReason()).thenReturn(event)
-                        : Mono.just(event))
+                .concatWith(Mono.defer(() -> {
+                    ChatEvent.Done end = last.get();
+                    return end == null ? Mono.empty()
+                            : record(caller, ticket, done, admitted, end.usage(), end.finishReason()).thenReturn(end);
+                }))
                 .onErrorResume(error -> record(caller, ticket, done, admitted, new ChatEvent.Usage(0, streamed.get()),
                         ChatErrors.toProblem(error).code()).then(Mono.error(error)))
                 .doOnCancel(() -> record(caller, ticket, done, admitted, new ChatEvent.Usage(0, streamed.get()), "cancelled")
