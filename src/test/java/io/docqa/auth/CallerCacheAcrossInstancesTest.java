@@ -3,7 +3,10 @@ package io.docqa.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Map;
+
+import org.awaitility.core.ThrowingRunnable;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +50,7 @@ class CallerCacheAcrossInstancesTest extends IntegrationTest {
     }
 
     @Test
-    void aKeyRevokedOnOneInstanceIsRefusedAtOnceByTheOther() {
+    void aKeyRevokedOnOneInstanceIsRefusedByTheOtherOnceNotified() {
         Account owner = api.signup("Key revoked elsewhere");
         JsonNode created = http.post().uri("/api/v1/api-keys").header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "ci", "role", "member"))
@@ -59,12 +62,12 @@ class CallerCacheAcrossInstancesTest extends IntegrationTest {
         http.delete().uri("/api/v1/api-keys/{id}", created.get("id").asString()).header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .exchange().expectStatus().isNoContent();
 
-        tenant(second, "Bearer " + key).expectStatus().isUnauthorized();
         tenant(http, "Bearer " + key).expectStatus().isUnauthorized();
+        refusedOnceNotified(() -> tenant(second, "Bearer " + key).expectStatus().isUnauthorized());
     }
 
     @Test
-    void aUserDisabledOnOneInstanceIsRefusedAtOnceByTheOther() {
+    void aUserDisabledOnOneInstanceIsRefusedByTheOtherOnceNotified() {
         Account owner = api.signup("User disabled elsewhere");
         Account member = api.addUser(owner, "member");
         WebTestClient second = other.http();
@@ -72,11 +75,11 @@ class CallerCacheAcrossInstancesTest extends IntegrationTest {
 
         change(owner, member, Map.of("disabled", true));
 
-        tenant(second, member.bearer()).expectStatus().isUnauthorized();
+        refusedOnceNotified(() -> tenant(second, member.bearer()).expectStatus().isUnauthorized());
     }
 
     @Test
-    void aRoleLoweredOnOneInstanceCountsAtOnceOnTheOther() {
+    void aRoleLoweredOnOneInstanceCountsOnTheOtherOnceNotified() {
         Account owner = api.signup("Role lowered elsewhere");
         Account admin = api.addUser(owner, "admin");
         WebTestClient second = other.http();
@@ -85,11 +88,12 @@ class CallerCacheAcrossInstancesTest extends IntegrationTest {
 
         change(owner, admin, Map.of("role", "viewer"));
 
-        second.get().uri("/api/v1/users").header(HttpHeaders.AUTHORIZATION, admin.bearer()).exchange().expectStatus().isForbidden();
+        refusedOnceNotified(() -> second.get().uri("/api/v1/users").header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .exchange().expectStatus().isForbidden());
     }
 
     @Test
-    void aTenantDeletedOnOneInstanceIsRefusedAtOnceByTheOther() {
+    void aTenantDeletedOnOneInstanceIsRefusedByTheOtherOnceNotified() {
         Account owner = api.signup("Tenant deleted elsewhere");
         String key = api.apiKey(owner, "viewer");
         WebTestClient second = other.http();
@@ -98,8 +102,10 @@ class CallerCacheAcrossInstancesTest extends IntegrationTest {
 
         http.delete().uri("/api/v1/tenant").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isNoContent();
 
-        tenant(second, owner.bearer()).expectStatus().isUnauthorized();
-        tenant(second, "Bearer " + key).expectStatus().isUnauthorized();
+        refusedOnceNotified(() -> {
+            tenant(second, owner.bearer()).expectStatus().isUnauthorized();
+            tenant(second, "Bearer " + key).expectStatus().isUnauthorized();
+        });
     }
 
     @Test
@@ -118,6 +124,15 @@ class CallerCacheAcrossInstancesTest extends IntegrationTest {
     private void change(Account owner, Account user, Map<String, Object> change) {
         http.patch().uri("/api/v1/users/{id}", user.userId()).header(HttpHeaders.AUTHORIZATION, owner.bearer())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(change).exchange().expectStatus().isOk();
+    }
+
+    /**
+     * The other instance hears of a change through PostgreSQL's notification, which arrives within milliseconds but not
+     * before the changing request has answered: under load the first request after the change may still be served from
+     * its cache, so the refusal is awaited (well inside the cache's minute, which alone would let it through).
+     */
+    private static void refusedOnceNotified(ThrowingRunnable refusal) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(refusal);
     }
 
     /** Asks until the instance keeps the caller (it keeps none before it listens for changes), then once more from the cache. */
