@@ -18,7 +18,9 @@ import reactor.util.context.ContextView;
 /**
  * Calls to Chroma and Ollama as Micrometer observations: a timer {@code <name>} tagged {@code operation},
  * {@code outcome} ({@code success}, {@code error}, {@code cancelled}) and {@code error} (the exception's class, or
- * {@code none}), and, when tracing is on, a span that is a child of the request's.
+ * {@code none}), and, when tracing is on, a span that is a child of the request's. The observation is not made the
+ * current one inside the call: with Reactor's automatic context propagation that would open and close its scope (and
+ * the span's) around every signal of the call, every streamed token included.
  */
 final class CallObservations {
 
@@ -43,8 +45,7 @@ final class CallObservations {
         return Mono.deferContextual(context -> {
             Observation observation = start(name, operation, context);
             return call.doOnError(observation::error)
-                    .doFinally(signal -> stop(observation, signal))
-                    .contextWrite(inner -> inner.put(ObservationThreadLocalAccessor.KEY, observation));
+                    .doFinally(signal -> stop(observation, signal));
         });
     }
 

@@ -43,7 +43,7 @@ final class MiniLmModel {
 
     private final EmbeddingModel model;
     private final OrtEnvironment environment;
-    private final OrtSession oneThread;
+    private final OrtSession forChunks;
     private final OrtSession forQuestions;
     private final boolean takesTokenTypes;
     private final HuggingFaceTokenizer tokenizer;
@@ -51,13 +51,13 @@ final class MiniLmModel {
     private final int windowsPerRun;
     private final int tokensPerRun;
 
-    private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession oneThread, OrtSession forQuestions,
+    private MiniLmModel(EmbeddingModel model, OrtEnvironment environment, OrtSession forChunks, OrtSession forQuestions,
             HuggingFaceTokenizer tokenizer, int maxSequenceLength, int windowsPerRun, int tokensPerRun) throws OrtException {
         this.model = model;
         this.environment = environment;
-        this.oneThread = oneThread;
+        this.forChunks = forChunks;
         this.forQuestions = forQuestions;
-        this.takesTokenTypes = oneThread.getInputNames().contains("token_type_ids");
+        this.takesTokenTypes = forChunks.getInputNames().contains("token_type_ids");
         this.tokenizer = tokenizer;
         this.maxSequenceLength = maxSequenceLength;
         this.windowsPerRun = model.takesBatches() ? windowsPerRun : 1;
@@ -76,11 +76,21 @@ final class MiniLmModel {
      */
     static MiniLmModel load(EmbeddingModel model, int maxSequenceLength, int windowsPerRun, int tokensPerRun,
             int questionThreads) throws IOException, OrtException {
+        return load(model, maxSequenceLength, windowsPerRun, tokensPerRun, 1, questionThreads, SessionTuning.DEFAULT);
+    }
+
+    /**
+     * @param chunkThreads threads of the session chunks run on (1: the calling thread only)
+     * @param tuning       further options of every session
+     */
+    static MiniLmModel load(EmbeddingModel model, int maxSequenceLength, int windowsPerRun, int tokensPerRun,
+            int chunkThreads, int questionThreads, SessionTuning tuning) throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (InputStream tokenizer = resource(model.tokenizerResource())) {
             HuggingFaceTokenizer untruncated = HuggingFaceTokenizer.newInstance(tokenizer,
                     Map.of("truncation", "false", "padding", "false"));
-            List<OrtSession> sessions = sessions(environment, model, questionThreads > 1 ? List.of(1, questionThreads) : List.of(1));
+            List<OrtSession> sessions = sessions(environment, model,
+                    questionThreads != chunkThreads ? List.of(chunkThreads, questionThreads) : List.of(chunkThreads), tuning);
             return new MiniLmModel(model, environment, sessions.get(0), sessions.get(sessions.size() - 1), untruncated,
                     maxSequenceLength, windowsPerRun, tokensPerRun);
         }
@@ -89,6 +99,11 @@ final class MiniLmModel {
     /** Sessions of the model, each running on the given number of threads (the calling one included, never spinning). */
     static List<OrtSession> sessions(OrtEnvironment environment, EmbeddingModel choice, List<Integer> threads)
             throws IOException, OrtException {
+        return sessions(environment, choice, threads, SessionTuning.DEFAULT);
+    }
+
+    static List<OrtSession> sessions(OrtEnvironment environment, EmbeddingModel choice, List<Integer> threads,
+            SessionTuning tuning) throws IOException, OrtException {
         Path modelFile = Files.createTempFile("docqa-minilm-", ".onnx");
         try (InputStream model = resource(choice.modelResource())) {
             // Through a file, not a byte[]: the 90 MB model would need twice that in heap while it is read.
@@ -97,7 +112,7 @@ final class MiniLmModel {
             for (int intraOpThreads : threads) {
                 try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                     options.setIntraOpNumThreads(intraOpThreads);
-                    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                    tuning.apply(options);
                     sessions.add(environment.createSession(modelFile.toString(), options));
                 }
             }
@@ -115,7 +130,7 @@ final class MiniLmModel {
 
     /** The vector of one text, on the calling thread only. Blank text: {@link IllegalArgumentException}. */
     float[] vector(String text) {
-        return vectors(List.of(text), oneThread).get(0);
+        return vectors(List.of(text), forChunks).get(0);
     }
 
     /** The vector of one text on the question session's threads (the calling one and idle cores). */
@@ -125,7 +140,7 @@ final class MiniLmModel {
 
     /** The vectors of the texts, in their order, on the calling thread only. Blocks for the time of the runs. */
     List<float[]> vectors(List<String> texts) {
-        return vectors(texts, oneThread);
+        return vectors(texts, forChunks);
     }
 
     private List<float[]> vectors(List<String> texts, OrtSession session) {

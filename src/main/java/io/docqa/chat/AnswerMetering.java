@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import reactor.core.publisher.Mono;
 /**
  * Meters one answer, however it ends: a usage record (model, Ollama's token counts, the time since admission, the
  * finish reason or error code) and the settlement of its quota ticket, each once. An answer that ends without the
- * model's counts (an error, a client gone) counts the tokens it streamed.
+ * model's counts (an error, a client gone) counts the tokens it streamed. An answer that ends normally is recorded by
+ * the statement that saves it.
  */
 @Component
 class AnswerMetering {
@@ -26,48 +28,100 @@ class AnswerMetering {
     private static final Logger log = LoggerFactory.getLogger(AnswerMetering.class);
 
     private final OllamaChat model;
+    private final UsageLedger ledger;
 
-    AnswerMetering(OllamaChat model) {
+    AnswerMetering(OllamaChat model, UsageLedger ledger) {
         this.model = model;
+        this.ledger = ledger;
     }
 
-    /** {@code admitted}: the {@link System#nanoTime()} of the question's admission. */
-    Flux<ChatEvent> meter(Caller caller, AnswerQuotas.Ticket ticket, long admitted, Flux<ChatEvent> events) {
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicInteger streamed = new AtomicInteger();
-        AtomicReference<ChatEvent.Done> last = new AtomicReference<>();
-        // done is an answer's last event: held back until its answer is recorded, every other event passes as it is
-        return events
-                .filter(event -> {
-                    if (event instanceof ChatEvent.Token) {
-                        streamed.incrementAndGet();
-                        return true;
-                    }
-                    return !(event instanceof ChatEvent.Done end && last.compareAndSet(null, end));
-                })
-                .concatWith(Mono.defer(() -> {
-                    ChatEvent.Done end = last.get();
-                    return end == null ? Mono.empty()
-                            : record(caller, ticket, done, admitted, end.usage(), end.finishReason()).thenReturn(end);
-                }))
-                .onErrorResume(error -> record(caller, ticket, done, admitted, new ChatEvent.Usage(0, streamed.get()),
-                        ChatErrors.toProblem(error).code()).then(Mono.error(error)))
-                .doOnCancel(() -> record(caller, ticket, done, admitted, new ChatEvent.Usage(0, streamed.get()), "cancelled")
-                        .subscribe());
+    /** The meter of one answer; {@code admitted}: the {@link System#nanoTime()} of the question's admission. */
+    Meter start(Caller caller, AnswerQuotas.Ticket ticket, long admitted) {
+        return new Meter(caller, ticket, admitted);
     }
 
-    private Mono<Void> record(Caller caller, AnswerQuotas.Ticket ticket, AtomicBoolean done, long admitted, ChatEvent.Usage usage,
-            String outcome) {
-        if (!done.compareAndSet(false, true)) {
-            return Mono.empty();
+    /** Records one answer once: with the statement that saves the answer ({@link #ending}), or else when it ends. */
+    final class Meter {
+
+        private final Caller caller;
+        private final AnswerQuotas.Ticket ticket;
+        private final long admitted;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final AtomicBoolean saving = new AtomicBoolean();
+        private final AtomicInteger streamed = new AtomicInteger();
+
+        private Meter(Caller caller, AnswerQuotas.Ticket ticket, long admitted) {
+            this.caller = caller;
+            this.ticket = ticket;
+            this.admitted = admitted;
         }
-        boolean asked = !"not_covered".equals(outcome) && !NoModelAnswer.FINISH_REASON.equals(outcome);
-        UsageLedger.Answer answer = new UsageLedger.Answer(asked ? model.model() : null, usage.promptTokens(),
-                usage.completionTokens(), Duration.ofNanos(System.nanoTime() - admitted), outcome);
-        return ticket.settle(usage.completionTokens(), caller, answer)
-                .onErrorResume(error -> {
-                    log.warn("Could not record the usage of an answer: {}", error.toString());
-                    return Mono.empty();
-                });
+
+        /**
+         * Saves an answer that ended as it should, with {@code usage} and {@code outcome}: {@code save} is the statement
+         * that saves it, given the answer's usage record and quota settlement to run with it (null when it was recorded
+         * already). Once started it runs to its end, even when the answer's client goes away meanwhile (the record must
+         * not be lost between the two); when it fails, the usage is recorded alone.
+         */
+        <T> Mono<T> ending(ChatEvent.Usage usage, String outcome, Function<UsageLedger.Recording, Mono<T>> save) {
+            return Mono.deferContextual(context -> {
+                saving.set(true);
+                if (!done.compareAndSet(false, true)) {
+                    return save.apply(null);
+                }
+                UsageLedger.Recording recording = ticket.settling(usage.completionTokens(), caller, answer(usage, outcome));
+                Mono<T> saved = save.apply(recording)
+                        .onErrorResume(error -> ledger.record(recording)
+                                .onErrorResume(again -> {
+                                    log.warn("Could not record the usage of an answer: {}", again.toString());
+                                    return Mono.empty();
+                                })
+                                .then(Mono.error(error)))
+                        .contextWrite(context);
+                return Mono.fromFuture(saved.toFuture(), true);
+            });
+        }
+
+        /** Whether the answer's normal end is being saved (by {@link #ending}): a client gone now changes nothing. */
+        boolean saving() {
+            return saving.get();
+        }
+
+        /** {@code events} of the answer, recorded when they end, unless {@link #ending} did. */
+        Flux<ChatEvent> around(Flux<ChatEvent> events) {
+            AtomicReference<ChatEvent.Done> last = new AtomicReference<>();
+            // done is an answer's last event: held back until its answer is recorded, every other event passes as it is
+            return events
+                    .filter(event -> {
+                        if (event instanceof ChatEvent.Token) {
+                            streamed.incrementAndGet();
+                            return true;
+                        }
+                        return !(event instanceof ChatEvent.Done end && last.compareAndSet(null, end));
+                    })
+                    .concatWith(Mono.defer(() -> {
+                        ChatEvent.Done end = last.get();
+                        return end == null ? Mono.empty() : record(end.usage(), end.finishReason()).thenReturn(end);
+                    }))
+                    .onErrorResume(error -> record(new ChatEvent.Usage(0, streamed.get()), ChatErrors.toProblem(error).code())
+                            .then(Mono.error(error)))
+                    .doOnCancel(() -> record(new ChatEvent.Usage(0, streamed.get()), "cancelled").subscribe());
+        }
+
+        private Mono<Void> record(ChatEvent.Usage usage, String outcome) {
+            if (!done.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            return ticket.settle(usage.completionTokens(), caller, answer(usage, outcome))
+                    .onErrorResume(error -> {
+                        log.warn("Could not record the usage of an answer: {}", error.toString());
+                        return Mono.empty();
+                    });
+        }
+
+        private UsageLedger.Answer answer(ChatEvent.Usage usage, String outcome) {
+            boolean asked = !"not_covered".equals(outcome) && !NoModelAnswer.FINISH_REASON.equals(outcome);
+            return new UsageLedger.Answer(asked ? model.model() : null, usage.promptTokens(), usage.completionTokens(),
+                    Duration.ofNanos(System.nanoTime() - admitted), outcome);
+        }
     }
 }

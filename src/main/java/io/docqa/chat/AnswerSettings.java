@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A tenant's settings over the service's defaults, read from the database for every answer (no cache: a change
- * reaches every instance's next answer). A stored model the operator no longer allows falls back to the default.
+ * reaches every instance's next answer; an answer reads them with its question's record, see {@link Conversations}). A
+ * stored model the operator no longer allows falls back to the default.
  */
 @Service
 class AnswerSettings {
@@ -99,7 +100,8 @@ class AnswerSettings {
         return new TenantSettings(model.model(), model.temperature(), null, chat.defaultTopK());
     }
 
-    private TenantSettings effective(SettingsChange stored) {
+    /** The settings that apply, from the stored ones (all null: the defaults). */
+    TenantSettings effective(SettingsChange stored) {
         String name = stored.model() != null && allowedModels().contains(stored.model()) ? stored.model() : model.model();
         return new TenantSettings(name, stored.temperature() == null ? model.temperature() : stored.temperature(),
                 stored.instructions(), stored.defaultTopK() == null || stored.defaultTopK() > chat.maxTopK()

@@ -14,6 +14,7 @@ import io.docqa.ai.ChatTurn;
 import io.docqa.ai.LlmException;
 import io.docqa.ai.OllamaChat;
 import io.docqa.limits.AnswerQuotas;
+import io.docqa.limits.UsageLedger;
 import io.docqa.tenant.Caller;
 import io.docqa.web.ApiException;
 import reactor.core.publisher.Flux;
@@ -81,8 +82,8 @@ class Answering {
 
     /**
      * What the first token waits for runs at the same time, so that it waits for the longest instead of the sum: the
-     * checks, the quota admission, a slot reservation and the question's record, in this order (a refusal leaves no
-     * record and takes no quota); the tenant's settings (its default top_k applies to this question); the retrieval
+     * checks, the quota admission, a slot reservation and the question's record with the tenant's settings (its default
+     * top_k applies to this question), in this order (a refusal leaves no record and takes no quota); the retrieval
      * (a follow-up searches with its conversation, read before). A refusal cancels the rest. What was admitted is given
      * back when the answer does not start. A failed retrieval still leaves the question recorded: its error is the
      * stream's.
@@ -90,23 +91,24 @@ class Answering {
     private Mono<Flux<ChatEvent>> admitAndFind(Caller caller, ChatLimits.Question asked, Recorded existing,
             List<ChatTurn> earlier) {
         AtomicReference<Admitted> held = new AtomicReference<>();
-        Mono<Recorded> recorded = retrieval.checkDocuments(caller.tenantId(), asked.documentIds())
+        Mono<Asked> recorded = retrieval.checkDocuments(caller.tenantId(), asked.documentIds())
                 .then(Mono.defer(retrieval::checkEmbedder))
                 .then(admit(caller))
                 .doOnNext(held::set)
                 .then(record(caller, asked, existing, earlier));
         List<ChatTurn> history = existing == null ? earlier : existing.history();
         Mono<Signal<Retrieval.Found>> found = retrieval.find(caller.tenantId(), asked, userQuestions(history)).materialize();
-        return Mono.zip(recorded, settings.of(caller.tenantId()), found)
-                .flatMap(all -> {
+        return Mono.zip(recorded, found)
+                .flatMap(both -> {
                     Admitted admitted = held.getAndSet(null);
                     if (admitted == null) {
                         return Mono.empty(); // given back: the caller went away meanwhile
                     }
-                    TenantSettings tenant = all.getT2();
+                    TenantSettings tenant = both.getT1().settings();
                     ChatLimits.Question question = asked.withDefaultTopK(tenant.defaultTopK());
-                    return Mono.just(metrics.observe(admitted.at(), metering.meter(caller, admitted.ticket(), admitted.at(),
-                            stream(caller, question, all.getT1(), all.getT3(), admitted.reservation(), tenant))));
+                    AnswerMetering.Meter meter = metering.start(caller, admitted.ticket(), admitted.at());
+                    return Mono.just(metrics.observe(admitted.at(), meter.around(stream(caller, question, both.getT1().recorded(),
+                            both.getT2(), admitted.reservation(), tenant, meter))));
                 })
                 .doOnError(error -> giveBack(held))
                 .doOnCancel(() -> giveBack(held));
@@ -128,26 +130,29 @@ class Answering {
         }
     }
 
-    /** The question recorded: a new conversation started with it (one statement), or added to the existing one. */
-    private Mono<Recorded> record(Caller caller, ChatLimits.Question question, Recorded existing, List<ChatTurn> earlier) {
+    /**
+     * The question recorded: a new conversation started with it, or added to the existing one; each one statement that
+     * also reads the tenant's settings.
+     */
+    private Mono<Asked> record(Caller caller, ChatLimits.Question question, Recorded existing, List<ChatTurn> earlier) {
         if (existing == null) {
             return conversations.start(caller, title(question.text()), question.text())
-                    .map(started -> new Recorded(started, earlier));
+                    .map(started -> new Asked(new Recorded(started.conversation(), earlier), settings.effective(started.settings())));
         }
-        return conversations.add(caller.tenantId(), existing.conversation().id(),
-                        new Conversations.NewMessage("user", question.text(), null, null, null, null))
-                .thenReturn(existing);
+        return conversations.ask(caller.tenantId(), existing.conversation().id(), question.text())
+                .map(stored -> new Asked(existing, settings.effective(stored)));
     }
 
     private Flux<ChatEvent> stream(Caller caller, ChatLimits.Question question, Recorded recorded,
-            Signal<Retrieval.Found> found, GenerationGate.Reservation reservation, TenantSettings tenant) {
+            Signal<Retrieval.Found> found, GenerationGate.Reservation reservation, TenantSettings tenant, AnswerMetering.Meter meter) {
         UUID conversationId = recorded.conversation().id();
         return Flux.concat(
                         Mono.just(new ChatEvent.Started(conversationId)),
                         Mono.just(found).<Retrieval.Found>dematerialize()
                                 .map(candidates -> retrieval.sources(question, candidates))
                                 .flatMapMany(passages -> Flux.concat(Mono.just(new ChatEvent.Sources(passages)),
-                                        generate(caller, conversationId, question, passages, recorded.history(), reservation, tenant))))
+                                        generate(new Ending(caller, conversationId, meter), question, passages, recorded.history(), reservation,
+                                                tenant))))
                 .doOnSubscribe(subscription -> reservation.attach())
                 .doFinally(signal -> reservation.cancel());
     }
@@ -166,16 +171,24 @@ class Answering {
         }
     }
 
+    /** A question recorded, and the tenant's settings read with it. */
+    private record Asked(Recorded recorded, TenantSettings settings) {
+    }
+
+    /** Where an answer is saved, and its meter (the normal ends are recorded by the statement that saves them). */
+    private record Ending(Caller caller, UUID conversationId, AnswerMetering.Meter meter) {
+    }
+
     /** What an admitted question holds until its answer starts: its quota ticket, its slot reservation, and since when. */
     private record Admitted(AnswerQuotas.Ticket ticket, GenerationGate.Reservation reservation, long at) {
     }
 
-    private Flux<ChatEvent> generate(Caller caller, UUID conversationId, ChatLimits.Question question, List<Source> sources,
+    private Flux<ChatEvent> generate(Ending ending, ChatLimits.Question question, List<Source> sources,
             List<ChatTurn> history, GenerationGate.Reservation reservation, TenantSettings tenant) {
         if (sources.isEmpty()) {
             reservation.cancel();
             return Flux.concat(Mono.just(new ChatEvent.Token(PromptBuilder.NOTHING_FOUND)),
-                    save(caller, conversationId, PromptBuilder.NOTHING_FOUND, sources, new ChatEvent.Usage(0, 0), "not_covered"));
+                    end(ending, PromptBuilder.NOTHING_FOUND, sources, new ChatEvent.Usage(0, 0), "not_covered"));
         }
         StringBuilder answer = new StringBuilder();
         AtomicReference<ChatChunk.Completed> completed = new AtomicReference<>();
@@ -203,34 +216,42 @@ class Answering {
                     ChatChunk.Completed done = completed.get();
                     ChatEvent.Usage usage = done == null ? new ChatEvent.Usage(0, 0)
                             : new ChatEvent.Usage(done.promptTokens(), done.completionTokens());
-                    return save(caller, conversationId, answer.toString(), sources, usage,
-                            done == null ? "stop" : done.finishReason()).next();
+                    return end(ending, answer.toString(), sources, usage, done == null ? "stop" : done.finishReason()).next();
                 }))
                 .onErrorResume(error -> answer.isEmpty() && !model.required() && NoModelAnswer.applies(error)
-                        ? withoutModel(caller, conversationId, sources)
-                        : save(caller, conversationId, answer.toString(), sources, new ChatEvent.Usage(0, 0), "error")
+                        ? withoutModel(ending, sources)
+                        : save(ending, answer.toString(), sources, new ChatEvent.Usage(0, 0), "error")
                                 .then(Mono.error(ChatErrors.toProblem(error))))
                 .doFinally(signal -> {
-                    if (signal == SignalType.CANCEL) {
-                        save(caller, conversationId, answer.toString(), sources, new ChatEvent.Usage(0, 0), "cancelled")
+                    if (signal == SignalType.CANCEL && !ending.meter().saving()) {
+                        save(ending, answer.toString(), sources, new ChatEvent.Usage(0, 0), "cancelled")
                                 .subscribe(null, e -> log.warn("Could not record a cancelled answer: {}", e.toString()));
                     }
                 });
     }
 
     /** The model is unreachable before it said anything, and the service runs without one: the passages, verbatim. */
-    private Flux<ChatEvent> withoutModel(Caller caller, UUID conversationId, List<Source> sources) {
+    private Flux<ChatEvent> withoutModel(Ending ending, List<Source> sources) {
         String text = NoModelAnswer.text(sources);
         return Flux.concat(Mono.just(new ChatEvent.Token(text)),
-                save(caller, conversationId, text, sources, new ChatEvent.Usage(0, 0), NoModelAnswer.FINISH_REASON));
+                end(ending, text, sources, new ChatEvent.Usage(0, 0), NoModelAnswer.FINISH_REASON));
     }
 
-    private Flux<ChatEvent> save(Caller caller, UUID conversationId, String answer, List<Source> sources,
-            ChatEvent.Usage usage, String finishReason) {
-        return conversations.add(caller.tenantId(), conversationId, new Conversations.NewMessage("assistant", answer, sources,
-                        usage.promptTokens(), usage.completionTokens(), finishReason))
-                .map(message -> (ChatEvent) new ChatEvent.Done(message.id(), conversationId, finishReason, usage))
+    /** The answer ended as it should: saved together with its usage record and quota settlement, in one statement. */
+    private Flux<ChatEvent> end(Ending ending, String answer, List<Source> sources, ChatEvent.Usage usage, String finishReason) {
+        return ending.meter().ending(usage, finishReason, recording -> save(ending, answer, sources, usage, finishReason, recording))
                 .flux();
+    }
+
+    private Flux<ChatEvent> save(Ending ending, String answer, List<Source> sources, ChatEvent.Usage usage, String finishReason) {
+        return save(ending, answer, sources, usage, finishReason, null).flux();
+    }
+
+    private Mono<ChatEvent> save(Ending ending, String answer, List<Source> sources, ChatEvent.Usage usage, String finishReason,
+            UsageLedger.Recording recording) {
+        return conversations.add(ending.caller().tenantId(), ending.conversationId(), new Conversations.NewMessage("assistant",
+                        answer, sources, usage.promptTokens(), usage.completionTokens(), finishReason), recording)
+                .map(message -> new ChatEvent.Done(message.id(), ending.conversationId(), finishReason, usage));
     }
 
     private static List<Passage> passages(List<Source> sources) {

@@ -9,6 +9,7 @@ import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import io.docqa.limits.UsageLedger;
 import io.docqa.tenant.Caller;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Flux;
@@ -95,16 +96,21 @@ class Conversations {
                 .rowsUpdated();
     }
 
-    Mono<Message> add(TenantId tenant, UUID conversationId, NewMessage message) {
-        return db.sql("""
-                        with touched as (
-                            update conversations set updated_at = now() where tenant_id = :tenant and id = :conversation
-                        )
-                        insert into messages (id, conversation_id, tenant_id, role, content, sources, prompt_tokens,
-                                              completion_tokens, finish_reason)
-                        values (:id, :conversation, :tenant, :role, :content, :sources, :prompt, :completion, :finish)
-                        returning id, role, content, sources, finish_reason, created_at
-                        """)
+    /**
+     * Adds an answer to its conversation; {@code recording}, when not null, is the answer's usage, written by the same
+     * statement.
+     */
+    Mono<Message> add(TenantId tenant, UUID conversationId, NewMessage message, UsageLedger.Recording recording) {
+        String sql = "with " + (recording == null ? "" : recording.clauses() + ", ") + """
+                touched as (
+                    update conversations set updated_at = now() where tenant_id = :tenant and id = :conversation
+                )
+                insert into messages (id, conversation_id, tenant_id, role, content, sources, prompt_tokens,
+                                      completion_tokens, finish_reason)
+                values (:id, :conversation, :tenant, :role, :content, :sources, :prompt, :completion, :finish)
+                returning id, role, content, sources, finish_reason, created_at
+                """;
+        DatabaseClient.GenericExecuteSpec statement = db.sql(sql)
                 .bind("id", UUID.randomUUID())
                 .bind("conversation", conversationId)
                 .bind("tenant", tenant.value())
@@ -113,8 +119,32 @@ class Conversations {
                 .bind("sources", Parameter.fromOrEmpty(message.sources() == null ? null : json.writeValueAsString(message.sources()), String.class))
                 .bind("prompt", Parameter.fromOrEmpty(message.promptTokens(), Integer.class))
                 .bind("completion", Parameter.fromOrEmpty(message.completionTokens(), Integer.class))
-                .bind("finish", Parameter.fromOrEmpty(message.finishReason(), String.class))
+                .bind("finish", Parameter.fromOrEmpty(message.finishReason(), String.class));
+        return (recording == null ? statement : recording.bind(statement))
                 .map(this::message)
+                .one();
+    }
+
+    /**
+     * Adds the caller's next question to its conversation; the tenant's stored settings, read by the same statement
+     * (all null while the tenant has none).
+     */
+    Mono<SettingsChange> ask(TenantId tenant, UUID conversationId, String question) {
+        return db.sql("""
+                        with touched as (
+                            update conversations set updated_at = now() where tenant_id = :tenant and id = :conversation
+                        ), asked as (
+                            insert into messages (id, conversation_id, tenant_id, role, content)
+                            values (:id, :conversation, :tenant, 'user', :question)
+                        )
+                        select""" + TenantSettingsStore.COLUMNS + """
+                        from (values (1)) as one left join tenant_settings s on s.tenant_id = :tenant
+                        """)
+                .bind("id", UUID.randomUUID())
+                .bind("conversation", conversationId)
+                .bind("tenant", tenant.value())
+                .bind("question", question)
+                .map(TenantSettingsStore::stored)
                 .one();
     }
 
@@ -128,10 +158,10 @@ class Conversations {
     }
 
     /**
-     * Starts the caller's conversation with its first question, both rows in one statement (one round trip); the
-     * conversation.
+     * Starts the caller's conversation with its first question, both rows in one statement (one round trip) that also
+     * reads the tenant's stored settings.
      */
-    Mono<Conversation> start(Caller caller, String title, String question) {
+    Mono<Started> start(Caller caller, String title, String question) {
         return db.sql("""
                         with started as (
                             insert into conversations (id, tenant_id, owner_id, title) values (:id, :tenant, :owner, :title)
@@ -140,7 +170,8 @@ class Conversations {
                             insert into messages (id, conversation_id, tenant_id, role, content)
                             select :message, id, :tenant, 'user', :question from started
                         )
-                        select id, title, created_at, updated_at, owner_id from started
+                        select c.id, c.title, c.created_at, c.updated_at, c.owner_id,""" + TenantSettingsStore.COLUMNS + """
+                        from started c left join tenant_settings s on s.tenant_id = :tenant
                         """)
                 .bind("id", UUID.randomUUID())
                 .bind("tenant", caller.tenantId().value())
@@ -148,7 +179,7 @@ class Conversations {
                 .bind("title", title)
                 .bind("message", UUID.randomUUID())
                 .bind("question", question)
-                .map(Conversations::conversation)
+                .map(row -> new Started(conversation(row), TenantSettingsStore.stored(row)))
                 .one();
     }
 
@@ -204,6 +235,10 @@ class Conversations {
 
     /** A row of {@link #recent}: the conversation, and one of its messages or none. */
     private record RecentRow(Conversation conversation, Message message) {
+    }
+
+    /** A conversation just started, and the tenant's stored settings (all null while it has none). */
+    record Started(Conversation conversation, SettingsChange settings) {
     }
 
     record NewMessage(String role, String content, List<Source> sources, Integer promptTokens, Integer completionTokens,

@@ -7,9 +7,15 @@ import org.springframework.stereotype.Repository;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
-/** A tenant's stored settings; a null field is the service's default. Read per answer, so every instance agrees. */
+/**
+ * A tenant's stored settings; a null field is the service's default. Answers read them with their question's record
+ * ({@link Conversations}), so every instance's next answer uses a change.
+ */
 @Repository
 class TenantSettingsStore {
+
+    /** The stored settings of {@code tenant_settings s}, for a statement that reads them with other rows. */
+    static final String COLUMNS = " s.model, s.temperature, s.instructions, s.default_top_k\n";
 
     private final DatabaseClient db;
 
@@ -50,7 +56,7 @@ class TenantSettingsStore {
                 .one();
     }
 
-    private static SettingsChange stored(Readable row) {
+    static SettingsChange stored(Readable row) {
         return new SettingsChange(row.get("model", String.class), row.get("temperature", Double.class),
                 row.get("instructions", String.class), row.get("default_top_k", Integer.class));
     }

@@ -74,6 +74,11 @@ public class AnswerQuotas {
                     completionTokens - reserved));
         }
 
+        /** The same settlement and record, to be run by another statement ({@link UsageLedger.Recording}). */
+        public UsageLedger.Recording settling(long completionTokens, Caller caller, UsageLedger.Answer answer) {
+            return new UsageLedger.Recording(caller, answer, closed.compareAndSet(false, true), month, completionTokens - reserved);
+        }
+
         /** The question was refused after all (before any answer): the question and the reservation go back. */
         public Mono<Void> refund() {
             return Mono.defer(() -> closed.compareAndSet(false, true)

@@ -25,22 +25,12 @@ public class UsageLedger {
      * the month's completion tokens of {@code month}, never below zero: one statement, one round trip.
      */
     Mono<Void> answered(Caller caller, Answer answer, boolean settle, Instant month, long delta) {
-        return db.sql("""
-                        with settled as (
-                            insert into quota_counters (tenant_id, quota, period_start, used)
-                            select :tenant, 'monthly_completion_tokens', :month, greatest(0, :delta) where :settle
-                            on conflict (tenant_id, quota, period_start) do update set used = greatest(0, quota_counters.used + :delta)
-                        )
-                        insert into usage_records (tenant_id, kind, user_id, api_key_id, model, prompt_tokens, completion_tokens,
-                                                   duration_ms, outcome)
-                        values (:tenant, 'answer', :user, :key, :model, :prompt, :completion, :duration, :outcome)""")
-                .bind("tenant", caller.tenantId().value())
-                .bind("settle", settle).bind("month", month.atOffset(ZoneOffset.UTC)).bind("delta", delta)
-                .bind("user", nullable(caller.userId())).bind("key", nullable(caller.apiKeyId()))
-                .bind("model", answer.model() == null ? io.r2dbc.spi.Parameters.in(String.class) : answer.model())
-                .bind("prompt", answer.promptTokens()).bind("completion", answer.completionTokens())
-                .bind("duration", answer.duration().toMillis()).bind("outcome", answer.outcome())
-                .then();
+        return record(new Recording(caller, answer, settle, month, delta));
+    }
+
+    /** Runs {@code recording} alone (when the statement it was made for failed). */
+    public Mono<Void> record(Recording recording) {
+        return recording.bind(db.sql("with " + recording.clauses() + " select")).then();
     }
 
     public Mono<Void> ingested(Caller caller, Ingestion ingestion) {
@@ -56,6 +46,54 @@ public class UsageLedger {
 
     private static Object nullable(UUID id) {
         return id == null ? io.r2dbc.spi.Parameters.in(UUID.class) : id;
+    }
+
+    /**
+     * What {@link #answered} writes, as common table expressions ({@code ledger_settled}, {@code ledger_recorded}, their
+     * parameters named {@code ledger_*}) that another statement runs with its own: an answer's message and its usage
+     * commit together, in one round trip.
+     */
+    public static final class Recording {
+
+        private static final String CLAUSES = """
+                ledger_settled as (
+                    insert into quota_counters (tenant_id, quota, period_start, used)
+                    select :ledger_tenant, 'monthly_completion_tokens', :ledger_month, greatest(0, :ledger_delta) where :ledger_settle
+                    on conflict (tenant_id, quota, period_start) do update set used = greatest(0, quota_counters.used + :ledger_delta)
+                ), ledger_recorded as (
+                    insert into usage_records (tenant_id, kind, user_id, api_key_id, model, prompt_tokens, completion_tokens,
+                                               duration_ms, outcome)
+                    values (:ledger_tenant, 'answer', :ledger_user, :ledger_key, :ledger_model, :ledger_prompt, :ledger_completion,
+                            :ledger_duration, :ledger_outcome)
+                )""";
+
+        private final Caller caller;
+        private final Answer answer;
+        private final boolean settle;
+        private final Instant month;
+        private final long delta;
+
+        Recording(Caller caller, Answer answer, boolean settle, Instant month, long delta) {
+            this.caller = caller;
+            this.answer = answer;
+            this.settle = settle;
+            this.month = month;
+            this.delta = delta;
+        }
+
+        /** The two expressions, for after a statement's {@code with}. */
+        public String clauses() {
+            return CLAUSES;
+        }
+
+        public DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec statement) {
+            return statement.bind("ledger_tenant", caller.tenantId().value())
+                    .bind("ledger_settle", settle).bind("ledger_month", month.atOffset(ZoneOffset.UTC)).bind("ledger_delta", delta)
+                    .bind("ledger_user", nullable(caller.userId())).bind("ledger_key", nullable(caller.apiKeyId()))
+                    .bind("ledger_model", answer.model() == null ? io.r2dbc.spi.Parameters.in(String.class) : answer.model())
+                    .bind("ledger_prompt", answer.promptTokens()).bind("ledger_completion", answer.completionTokens())
+                    .bind("ledger_duration", answer.duration().toMillis()).bind("ledger_outcome", answer.outcome());
+        }
     }
 
     /**

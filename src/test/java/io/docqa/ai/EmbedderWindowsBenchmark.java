@@ -50,18 +50,18 @@ public final class EmbedderWindowsBenchmark {
     private static final List<Path> CORPORA = List.of(
             Path.of("/usr/share/doc/python3-doc/html/_sources"), Path.of("/usr/share/common-licenses"));
     /** GFLOP/s of 2 cores at best (issue 15: measured on the machines this was written on). */
-    private static final double PEAK_GFLOPS = 545;
+    static final double PEAK_GFLOPS = 545;
     private static final int LAYERS = 6;
     private static final int HIDDEN = 384;
     private static final int FEED_FORWARD = 1536;
     private static final int WINDOW = 256;
-    private static final double CORE_PEAK_GFLOPS = PEAK_GFLOPS / 2;
+    static final double CORE_PEAK_GFLOPS = PEAK_GFLOPS / 2;
     private static final String PER_CPU_SECOND = " per CPU-s";
     private static final com.sun.management.OperatingSystemMXBean CPU =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** A figure of one round: its value, what it means, and how many chunks or questions it took. */
-    private record Figure(double value, String text, int work) {
+    record Figure(double value, String text, int work) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,9 +72,8 @@ public final class EmbedderWindowsBenchmark {
         int alone = Integer.parseInt(options.getOrDefault("alone", "100"));
         int warmUpRounds = Integer.parseInt(options.getOrDefault("warm-up-rounds", "1"));
         int threads = Runtime.getRuntime().availableProcessors();
-        Path corpus = options.containsKey("corpus") ? Path.of(options.get("corpus"))
-                : CORPORA.stream().filter(Files::isDirectory).findFirst().orElseThrow();
-        List<String> chunks = chunks(corpus, chunkCount);
+        Path corpus = options.containsKey("corpus") ? Path.of(options.get("corpus")) : defaultCorpus();
+        List<String> chunks = chunks(corpus, chunkCount, 800);
         List<String> questions = questions(burst);
         System.out.printf("%d chunks of %s, %.0f characters on average; %d threads; %d questions, %.0f characters on average%n",
                 chunks.size(), corpus, chunks.stream().mapToInt(String::length).average().orElseThrow(), threads,
@@ -183,14 +182,14 @@ public final class EmbedderWindowsBenchmark {
         return embedder;
     }
 
-    private static Figure chunksPerSecond(int chunks, double seconds, double gflopPerChunk) {
+    static Figure chunksPerSecond(int chunks, double seconds, double gflopPerChunk) {
         double perSecond = chunks / seconds;
         return new Figure(perSecond, String.format("%7.1f chunks/s, %.3f of the FLOP ceiling", perSecond,
                 perSecond * gflopPerChunk / PEAK_GFLOPS), chunks);
     }
 
     /** Seconds for all chunks, given to the embedder as uploads do: 64 a call, two calls under way. */
-    private static double uploads(Embedder embedder, List<String> chunks) {
+    static double uploads(Embedder embedder, List<String> chunks) {
         long started = System.nanoTime();
         List<List<String>> batches = new ArrayList<>();
         for (int from = 0; from < chunks.size(); from += 64) {
@@ -229,7 +228,7 @@ public final class EmbedderWindowsBenchmark {
     }
 
     /** Seconds for all texts, {@code threads} at a time. */
-    private static double run(ExecutorService pool, int threads, List<String> texts, Function<String, float[]> model)
+    static double run(ExecutorService pool, int threads, List<String> texts, Function<String, float[]> model)
             throws Exception {
         AtomicInteger next = new AtomicInteger();
         long started = System.nanoTime();
@@ -247,8 +246,13 @@ public final class EmbedderWindowsBenchmark {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    /** Paragraphs packed into chunks of at most ~800 characters, cut at spaces; chunks under 600 characters are left out. */
-    private static List<String> chunks(Path corpus, int count) throws IOException {
+    /** The first of {@link #CORPORA} that this machine has. */
+    static Path defaultCorpus() {
+        return CORPORA.stream().filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+
+    /** Paragraphs packed into chunks of at most {@code characters}, cut at spaces; chunks under 3/4 of that are left out. */
+    static List<String> chunks(Path corpus, int count, int characters) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(corpus)) {
             files = walk.filter(Files::isRegularFile).sorted().toList();
@@ -257,7 +261,7 @@ public final class EmbedderWindowsBenchmark {
         for (Path file : files) {
             StringBuilder chunk = new StringBuilder();
             for (String word : read(file).split("\\s+")) {
-                if (chunk.length() + word.length() + 1 > 800) {
+                if (chunk.length() + word.length() + 1 > characters) {
                     chunks.add(chunk.toString());
                     chunk.setLength(0);
                 }
@@ -265,7 +269,7 @@ public final class EmbedderWindowsBenchmark {
             }
             chunks.add(chunk.toString());
         }
-        List<String> full = chunks.stream().filter(chunk -> chunk.length() >= 600).toList();
+        List<String> full = chunks.stream().filter(chunk -> chunk.length() >= characters * 3 / 4).toList();
         // spread over the whole corpus, not the first few files
         List<String> picked = new ArrayList<>();
         double step = Math.max(1.0, full.size() / (double) count);
@@ -305,7 +309,7 @@ public final class EmbedderWindowsBenchmark {
      * {@value #LAYERS} layers of the projections and feed-forward ({@code 2n(4h² + 2hf)}) and attention ({@code 4n²h});
      * padding not counted.
      */
-    private static double gflopPerChunk(List<String> chunks) throws IOException {
+    static double gflopPerChunk(List<String> chunks) throws IOException {
         double flop = 0;
         List<Integer> tokens = new ArrayList<>();
         try (InputStream json = MiniLmModel.resource("all-minilm-l6-v2-tokenizer.json");
@@ -327,7 +331,7 @@ public final class EmbedderWindowsBenchmark {
         return gflop;
     }
 
-    private static String load() {
+    static String load() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         }
@@ -341,12 +345,12 @@ public final class EmbedderWindowsBenchmark {
         return sorted[Math.min(sorted.length - 1, (int) (fraction * sorted.length))];
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[sorted.length / 2];
     }
 
-    private static Map<String, String> options(String[] args) {
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);

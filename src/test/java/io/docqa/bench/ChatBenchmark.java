@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  * The service runs in its own JVM with {@code -Xmx512m} ({@code --heap}). With {@code --compare-modes vector,keyword} and/or
  * {@code --compare-jar PATH} (another build), step 1 also starts an instance for each on the same database and Chroma,
  * and asks each question of every instance in turn: the difference between retrieval modes, or builds, within one run.
- * The build of {@code --compare-jar} also streams step 3's burst, before the measured service does (its service CPU per
+ * With {@code --compare-jar}, every compared instance also streams step 3's burst, before the measured service does (its service CPU per
  * answer and per token); with {@code --profile} each stream burst is sampled too.
  */
 public final class ChatBenchmark {
@@ -76,7 +76,7 @@ public final class ChatBenchmark {
                 SseQuestions questions = new SseQuestions(service.baseUrl(), atOnce + 100);
                 ComparedInstances compared = new ComparedInstances("measured", questions, service.pid())) {
             BenchApi api = new BenchApi(service.baseUrl());
-            fastModel(ollama);
+            fastModel(ollama, options.fastTokens());
 
             String email = "tenant0-" + java.util.UUID.randomUUID() + "@bench.example";
             String bigTenant = api.signup("tenant 0", email);
@@ -175,7 +175,9 @@ public final class ChatBenchmark {
             Map<String, String> settings, FreshToken tenant, Random random) {
         for (String mode : options.compareModes()) {
             Map<String, String> withMode = new HashMap<>(settings);
-            withMode.put("DOCQA_RETRIEVAL_MODE", mode);
+            // a mode NAME=VALUE is any other setting of the measured build, e.g. SPRING_REACTOR_CONTEXT_PROPAGATION=limited
+            int equals = mode.indexOf('=');
+            withMode.put(equals < 0 ? "DOCQA_RETRIEVAL_MODE" : mode.substring(0, equals), mode.substring(equals + 1));
             compared.start("mode=" + mode, null, ollamaUrl, jvmOptions, withMode);
         }
         if (options.compareJar() != null) {
@@ -371,8 +373,11 @@ public final class ChatBenchmark {
                 Percentiles.ofNanos(firstTokens));
     }
 
-    private static void fastModel(FakeOllama ollama) {
-        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).answer("The", " documents", " say", " so", " [1].");
+    /** The model of every step but the streams: five tokens, or {@code --fast-tokens} (then the burst weighs streaming too). */
+    private static void fastModel(FakeOllama ollama, int tokens) {
+        String[] answer = tokens == 5 ? new String[] {"The", " documents", " say", " so", " [1]."}
+                : IntStream.range(0, tokens).mapToObj(i -> i == tokens - 1 ? " [1]." : " word" + i).toArray(String[]::new);
+        ollama.firstTokenDelay(Duration.ofMillis(MODEL_FIRST_TOKEN_MS)).answer(answer);
     }
 
     private static void streamingModel(FakeOllama ollama, Options options) {
@@ -381,7 +386,7 @@ public final class ChatBenchmark {
     }
 
     record Options(int chunks, int warmUp, int questions, int tenants, int streams, int answerTokens, int tokenMs, int asking,
-            List<String> compareModes, Path compareJar, int burst, int burstRounds, Path profile, String heap) {
+            List<String> compareModes, Path compareJar, int burst, int burstRounds, Path profile, String heap, int fastTokens) {
 
         static Options parse(String[] args) {
             int chunks = 10_000;
@@ -398,6 +403,7 @@ public final class ChatBenchmark {
             int burstRounds = 3;
             Path profile = null;
             String heap = "512m";
+            int fastTokens = 5;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--chunks" -> chunks = Integer.parseInt(args[++i]);
@@ -414,14 +420,15 @@ public final class ChatBenchmark {
                     case "--burst-rounds" -> burstRounds = Integer.parseInt(args[++i]);
                     case "--profile" -> profile = Path.of(args[++i]);
                     case "--heap" -> heap = args[++i];
+                    case "--fast-tokens" -> fastTokens = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --chunks N (10000), --warm-up N (500), --questions N (500), --tenants N (1000), --streams N (1000), --answer-tokens N (750), --token-ms N (40), "
-                            + "--asking N (0: all at once), --compare-modes vector,keyword (none), --compare-jar PATH (none), "
-                            + "--burst N (300; 0: none), --burst-rounds N (3), --profile PATH/libasyncProfiler.so (none), --heap SIZE (512m: the service's -Xmx)");
+                            + "--asking N (0: all at once), --compare-modes vector,keyword or NAME=VALUE (none), --compare-jar PATH (none), "
+                            + "--burst N (300; 0: none), --burst-rounds N (3), --profile PATH/libasyncProfiler.so (none), --heap SIZE (512m: the service's -Xmx), --fast-tokens N (5: the model's answer outside the streams)");
                 }
             }
             return new Options(chunks, warmUp, questions, tenants, streams, answerTokens, tokenMs, asking, compareModes, compareJar,
-                    burst, burstRounds, profile, heap);
+                    burst, burstRounds, profile, heap, fastTokens);
         }
     }
 }

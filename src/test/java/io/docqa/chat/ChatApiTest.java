@@ -109,6 +109,19 @@ class ChatApiTest extends IntegrationTest {
         JsonNode answer = conversation.get("messages").get(1);
         assertThat(answer.get("role").asString()).isEqualTo("assistant");
         assertThat(answer.get("content").asString()).startsWith(" word0 word1 word2 word3");
+        // metered once, with what was streamed, and the rest of the month's reservation given back
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(db.sql("""
+                        select r.outcome, r.completion_tokens, c.used from usage_records r
+                        join quota_counters c on c.tenant_id = r.tenant_id and c.quota = 'monthly_completion_tokens'
+                        where r.tenant_id = :tenant and r.kind = 'answer'""")
+                .bind("tenant", owner.tenantId())
+                .map(row -> List.of(row.get("outcome", String.class), row.get("completion_tokens", Integer.class).longValue(),
+                        row.get("used", Long.class)))
+                .all().collectList().block())
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get(0)).isEqualTo("cancelled");
+                    assertThat((Long) row.get(1)).isBetween(4L, 99L).isEqualTo(row.get(2));
+                }));
     }
 
     @Test

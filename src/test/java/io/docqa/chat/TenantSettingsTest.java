@@ -69,6 +69,27 @@ class TenantSettingsTest extends IntegrationTest {
     }
 
     @Test
+    void aFollowUpUsesTheSettingsChangedSinceItsConversationStartedAndNeverAnotherTenants() {
+        Account owner = api.signup("Followed up");
+        Account other = api.signup("Other settings");
+        api.upload(owner, "bells.txt", "The bell tower rings at noon and at six in the evening.");
+        OLLAMA.models("llama3.2:3b", OTHER_MODEL).answer("At", " noon.");
+        patch(other, Map.of("model", OTHER_MODEL, "instructions", WORKSPACE_RULE)).expectStatus().isOk();
+
+        JsonNode first = ask(owner, Map.of("question", "When does the bell ring?", "min_score", 0.0));
+        assertThat(OLLAMA.lastRequest().model()).isEqualTo("llama3.2:3b");
+        assertThat(OLLAMA.lastRequest().messages().get(0).content()).isEqualTo(PromptBuilder.INSTRUCTIONS);
+
+        patch(owner, Map.of("model", OTHER_MODEL)).expectStatus().isOk();
+        ask(owner, Map.of("question", "And in the evening?", "conversation_id", first.get("conversation_id").asString(),
+                "min_score", 0.0));
+        ReceivedChat followUp = OLLAMA.lastRequest();
+        assertThat(followUp.model()).isEqualTo(OTHER_MODEL);
+        assertThat(followUp.messages()).extracting(ReceivedChat.Turn::role).containsExactly("system", "user", "assistant", "user");
+        assertThat(followUp.messages().get(0).content()).isEqualTo(PromptBuilder.INSTRUCTIONS);
+    }
+
+    @Test
     void valuesOutsideTheAllowedRangesAreRefused() {
         Account owner = api.signup("Checked");
         for (Object[] bad : new Object[][] { { "model", "gpt-4o" }, { "temperature", 2.5 }, { "temperature", -0.1 },
