@@ -69,6 +69,11 @@ public class Embedder implements AutoCloseable {
         this(EmbeddingProperties.defaults());
     }
 
+    /** As {@link #Embedder()}, with another model (benchmarks compare the two). */
+    public Embedder(EmbeddingModel model) {
+        this(EmbeddingProperties.defaults().withModel(model));
+    }
+
     @Autowired
     Embedder(EmbeddingProperties properties) {
         this(properties, any -> () -> MiniLmModel.load(any, properties.maxSequenceLength(),

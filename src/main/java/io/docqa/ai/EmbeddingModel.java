@@ -2,8 +2,8 @@ package io.docqa.ai;
 
 /**
  * The in-process embedding models, chosen by {@code docqa.embedding.model}: all-MiniLM-L6-v2 as trained (fp32), or
- * LangChain4j's int8 quantization of it (about twice the throughput on chunks, a quarter of the size, vectors at a
- * cosine of about 0.99 to fp32's). Both give 384 dimensions; their vectors never mix, since a tenant's Chroma
+ * LangChain4j's int8 quantization of it, the default (about twice the throughput on chunks, a quarter of the size,
+ * vectors at a cosine of about 0.99 to fp32's, the same retrieval figures). Both give 384 dimensions; their vectors never mix, since a tenant's Chroma
  * collection is named after the model.
  */
 public enum EmbeddingModel {

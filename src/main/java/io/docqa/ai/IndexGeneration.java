@@ -14,6 +14,9 @@ public record IndexGeneration(EmbeddingModel model, int format) {
     /** The format this code embeds chunks in. */
     public static final int FORMAT = 1;
 
+    /** What every vector written before index generations was made with: fp32, the only default model then. */
+    public static final IndexGeneration BEFORE_GENERATIONS = new IndexGeneration(EmbeddingModel.ALL_MINILM_L6_V2, 1);
+
     public IndexGeneration {
         if (format < 1) {
             throw new IllegalArgumentException("format must be at least 1");

@@ -1,7 +1,7 @@
 package io.docqa.auth;
 
 import io.docqa.tenant.Caller;
-import io.docqa.web.LogContext;
+import io.docqa.web.RequestFacts;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.ServerAuthenticationSuccessHandler;
@@ -13,9 +13,10 @@ class CallerLogContext implements ServerAuthenticationSuccessHandler {
     @Override
     public Mono<Void> onAuthenticationSuccess(WebFilterExchange exchange, Authentication authentication) {
         Caller caller = (Caller) authentication.getPrincipal();
-        return exchange.getChain().filter(exchange.getExchange())
-                .contextWrite(LogContext.with(LogContext.API_KEY_ID, caller.apiKeyId()))
-                .contextWrite(LogContext.with(LogContext.USER_ID, caller.userId()))
-                .contextWrite(LogContext.with(LogContext.TENANT_ID, caller.tenantId().value()));
+        RequestFacts facts = RequestFacts.of(exchange.getExchange());
+        if (facts != null) {
+            facts.identify(caller.tenantId().value(), caller.userId(), caller.apiKeyId());
+        }
+        return exchange.getChain().filter(exchange.getExchange());
     }
 }

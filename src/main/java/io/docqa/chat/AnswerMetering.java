@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -102,15 +103,20 @@ class AnswerMetering {
 
         /** {@code events} of the answer, recorded when they end, unless {@link #ending} did. */
         Flux<ChatEvent> around(Flux<ChatEvent> events) {
+            AtomicReference<ChatEvent.Done> last = new AtomicReference<>();
+            // done is an answer's last event: held back until its answer is recorded, every other event passes as it is
             return events
-                    .doOnNext(event -> {
+                    .filter(event -> {
                         if (event instanceof ChatEvent.Token) {
                             streamed.incrementAndGet();
+                            return true;
                         }
+                        return !(event instanceof ChatEvent.Done end && last.compareAndSet(null, end));
                     })
-                    .concatMap(event -> event instanceof ChatEvent.Done end
-                            ? record(end.usage(), end.finishReason()).thenReturn(event)
-                            : Mono.just(event))
+                    .concatWith(Mono.defer(() -> {
+                        ChatEvent.Done end = last.get();
+                        return end == null ? Mono.empty() : record(end.usage(), end.finishReason()).thenReturn(end);
+                    }))
                     .onErrorResume(error -> record(new ChatEvent.Usage(0, streamed.get()), ChatErrors.toProblem(error).code())
                             .then(Mono.error(error)))
                     .doOnCancel(() -> record(new ChatEvent.Usage(0, streamed.get()), "cancelled").subscribe());

@@ -198,14 +198,18 @@ class Answering {
                                         tenant.model(), tenant.temperature()),
                                 place -> Mono.fromRunnable(place))
                         .doFinally(signal -> permit.release()))
-                .handle((chunk, sink) -> {
-                    if (chunk instanceof ChatChunk.Token token) {
-                        answer.append(token.text());
-                        sink.next(new ChatEvent.Token(token.text()));
-                    }
-                    else if (chunk instanceof ChatChunk.Completed done) {
+                // filter and map rather than handle, which restores the thread locals of the context for every token
+                .filter(chunk -> {
+                    if (chunk instanceof ChatChunk.Completed done) {
                         completed.set(done);
+                        return false;
                     }
+                    return true;
+                })
+                .map(chunk -> {
+                    String text = ((ChatChunk.Token) chunk).text();
+                    answer.append(text);
+                    return new ChatEvent.Token(text);
                 });
         return tokens
                 .concatWith(Mono.defer(() -> {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import io.docqa.ai.IndexGeneration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
@@ -74,18 +75,20 @@ class IndexRebuilds implements SmartLifecycle {
     }
 
     /**
-     * Adopts the tenants from before index generations ({@link VectorIndexes#adopt}), then sweeps every
-     * {@code interval} if this instance re-indexes.
+     * Adopts the tenants from before index generations ({@link VectorIndexes#adopt}) at the generation their vectors
+     * were made with (re-indexed from there if another is configured), then sweeps every {@code interval} if this
+     * instance re-indexes.
      */
     @Override
     public void start() {
         String configured = generations.configured().id();
+        String before = IndexGeneration.BEFORE_GENERATIONS.id();
         Mono<Void> adopted = states.desire(configured)
                 .doOnSuccess(done -> log.info("Index generation {} desired for the deployment (this instance started last)", configured))
-                .then(states.adopt(configured))
+                .then(states.adopt(before))
                 .doOnNext(rows -> {
                     if (rows > 0) {
-                        log.info("{} tenants from before index generations taken to be at {}", rows, configured);
+                        log.info("{} tenants from before index generations taken to be at {}", rows, before);
                     }
                 })
                 .onErrorResume(error -> {

@@ -17,11 +17,17 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reads a {@code multipart/form-data} upload as it streams in: each part named {@code file} is handed on as an
- * {@link UploadedFile} while its bytes are still arriving, the next part only once the one before is dealt with. Other
- * parts are skipped; the number of files and parts is limited, and a declared length beyond any acceptable is refused
- * before a byte is read.
+ * {@link UploadedFile} while its bytes are still arriving. The parts are read strictly one after another; once every
+ * byte of a file has arrived, the next part is read while that file is still worked on, up to
+ * {@code docqa.upload.files-in-flight} files at once. What the files emit comes out file after file, in the order of the
+ * parts. A file that fails before its bytes have all arrived, a part refused or a request that cannot be read further
+ * stops the reading of further parts; the files before it are reported first. Other parts are skipped; the number of
+ * files and parts is limited, and a declared length beyond any acceptable is refused before a byte is read.
  */
 final class MultipartUpload {
+
+    /** Events of a file kept while the files before it are still reported (the work itself is not held up by them). */
+    private static final int EVENTS_AHEAD = 32;
 
     private MultipartUpload() {
     }
@@ -43,22 +49,25 @@ final class MultipartUpload {
                 .windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, events) -> {
                     if (!first.hasValue()) {
-                        return events.thenMany(Flux.<T>empty());
+                        return events.thenMany(Flux.<Flux<T>>empty());
                     }
                     PartEvent head = first.get();
                     boolean isFile = head instanceof FilePartEvent && "file".equals(head.name());
                     if ((isFile ? files.incrementAndGet() : 0) > limits.maxParts() || parts.incrementAndGet() > 2L * limits.maxParts()) {
-                        return discard(events).thenMany(Flux.<T>error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "too_many_files",
-                                "At most " + limits.maxParts() + " files per upload")));
+                        return discard(events).thenMany(lastOfUpload(Flux.<T>error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE,
+                                "too_many_files", "At most " + limits.maxParts() + " files per upload"))));
                     }
                     if (!isFile) {
-                        return discard(events).thenMany(Flux.<T>empty());
+                        return discard(events).thenMany(Flux.<Flux<T>>empty());
                     }
                     MediaType declaredType = head.headers().getContentType();
-                    return handle.apply(new UploadedFile(ContentSniffer.safeFilename(((FilePartEvent) head).filename()),
+                    return InFlightFile.of(handle, ContentSniffer.safeFilename(((FilePartEvent) head).filename()),
                             declaredType == null ? null : declaredType.toString(),
-                            events.map(PartEvent::content).onErrorMap(MultipartUpload::connectionLost, UploadInterruptedException::new)));
+                            events.map(PartEvent::content).onErrorMap(MultipartUpload::connectionLost, UploadInterruptedException::new));
                 }), 0)
+                .onErrorResume(error -> Flux.just(Flux.error(error)))
+                .flatMapSequential(work -> work.materialize().filter(signal -> !signal.isOnComplete()), limits.filesInFlight(), EVENTS_AHEAD)
+                .<T>dematerialize()
                 .concatWith(Mono.defer(() -> files.get() == 0
                         ? Mono.error(ApiException.invalid("file", "at least one part named 'file' is required"))
                         : Mono.empty()));
@@ -72,6 +81,11 @@ final class MultipartUpload {
             }
         }
         return false;
+    }
+
+    /** Hands on {@code events} and reads no further part: the upload ends with them, after the files before. */
+    private static <T> Flux<Flux<T>> lastOfUpload(Flux<T> events) {
+        return Flux.concat(Mono.just(events), Mono.never());
     }
 
     private static Mono<Void> discard(Flux<PartEvent> events) {

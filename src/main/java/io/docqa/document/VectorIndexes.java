@@ -60,16 +60,15 @@ class VectorIndexes {
 
     /**
      * Gives every tenant with documents but no index row (its documents are from before index generations) one, at
-     * {@code configured}: the generation their vectors were made with, if this instance runs with the same model as
-     * the version before. The number of rows made.
+     * {@code generation}: the one their vectors were made with. The number of rows made.
      */
-    Mono<Long> adopt(String configured) {
+    Mono<Long> adopt(String generation) {
         return db.sql("""
                         insert into vector_indexes (tenant_id, active_generation)
-                        select distinct d.tenant_id, :configured from documents d
+                        select distinct d.tenant_id, :generation from documents d
                         where not exists (select 1 from vector_indexes v where v.tenant_id = d.tenant_id)
                         on conflict (tenant_id) do nothing""")
-                .bind("configured", configured).fetch().rowsUpdated();
+                .bind("generation", generation).fetch().rowsUpdated();
     }
 
     /** Makes {@code generation} the one the whole deployment moves to (the instance started last decides). */

@@ -6,8 +6,7 @@ import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
-import io.docqa.web.ClientAddressFilter;
-import io.docqa.web.LogContext;
+import io.docqa.web.RequestFacts;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +40,12 @@ public class AuditTrail {
     }
 
     private Mono<Void> insert(UUID tenant, AuditActor actor, AuditAction action, AuditTarget target, Map<String, ?> details) {
-        return Mono.deferContextual(context -> db.sql("""
+        return Mono.deferContextual(context -> insert(tenant, actor, action, target, details, RequestFacts.in(context)));
+    }
+
+    private Mono<Void> insert(UUID tenant, AuditActor actor, AuditAction action, AuditTarget target, Map<String, ?> details,
+            RequestFacts request) {
+        return db.sql("""
                         insert into audit_events (tenant_id, actor_type, actor_id, actor_email, action, target_type, target_id,
                                                   client_ip, request_id, details)
                         values (:tenant, :actor_type, :actor_id,
@@ -58,9 +62,9 @@ public class AuditTrail {
                 .bind("action", action.json())
                 .bind("target_type", Parameter.fromOrEmpty(target == null ? null : target.type(), String.class))
                 .bind("target_id", Parameter.fromOrEmpty(target == null ? null : target.id(), String.class))
-                .bind("client_ip", Parameter.fromOrEmpty(ClientAddressFilter.of(context), String.class))
-                .bind("request_id", Parameter.fromOrEmpty(context.getOrDefault(LogContext.REQUEST_ID, null), String.class))
+                .bind("client_ip", Parameter.fromOrEmpty(request == null ? null : request.clientAddress(), String.class))
+                .bind("request_id", Parameter.fromOrEmpty(request == null ? null : request.requestId(), String.class))
                 .bind("details", json.writeValueAsString(details == null ? Map.of() : details))
-                .then());
+                .then();
     }
 }

@@ -2,7 +2,6 @@ package io.docqa.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.MethodNotAllowedException;
@@ -45,8 +44,8 @@ class ProblemExceptionHandler implements WebExceptionHandler {
     }
 
     private static void logServerError(ServerWebExchange exchange, ApiException problem, Throwable error) {
-        // error handlers run outside the filters' Reactor context: the request id goes to the MDC by hand
-        try (var ignored = MDC.putCloseable(LogContext.REQUEST_ID, RequestIds.of(exchange))) {
+        // error handlers run outside the filters' Reactor context: the request's facts go to the MDC by hand
+        try (var ignored = LogContext.open(RequestFacts.of(exchange))) {
             if (problem.code().equals("database_unavailable")) {
                 log.warn("Answered 503 on {} {}: the database cannot be used now ({})",
                         exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error.toString());

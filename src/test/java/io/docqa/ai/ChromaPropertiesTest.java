@@ -68,7 +68,7 @@ class ChromaPropertiesTest {
             assertThat(ctx).hasSingleBean(Embedder.class).hasSingleBean(TenantVectorIndex.class);
             assertThat(ctx.getBean(TenantVectorIndex.class).address(new TenantId(
                     UUID.fromString("00000000-0000-0000-0000-000000000001"))).collection())
-                    .isEqualTo("docqa-00000000-0000-0000-0000-000000000001-all-minilm-l6-v2");
+                    .isEqualTo("docqa-00000000-0000-0000-0000-000000000001-all-minilm-l6-v2-q");
         });
     }
 

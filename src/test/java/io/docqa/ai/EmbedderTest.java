@@ -15,7 +15,7 @@ import reactor.test.StepVerifier;
 
 class EmbedderTest {
 
-    private static final Embedder embedder = new Embedder();
+    private static final Embedder embedder = new Embedder(EmbeddingModel.ALL_MINILM_L6_V2);
 
     @BeforeAll
     static void load() {

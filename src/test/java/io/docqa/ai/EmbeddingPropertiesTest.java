@@ -34,7 +34,7 @@ class EmbeddingPropertiesTest {
         context.withPropertyValues("docqa.embedding.batch-size=4", "docqa.embedding.batch-tokens=512",
                         "docqa.embedding.question-threads=1", "docqa.embedding.batch-questions=false")
                 .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class)).isEqualTo(
-                        new EmbeddingProperties(0, 2048, 256, EmbeddingModel.ALL_MINILM_L6_V2, 4, 512, 1, false)));
+                        new EmbeddingProperties(0, 2048, 256, EmbeddingModel.ALL_MINILM_L6_V2_Q, 4, 512, 1, false)));
         context.withPropertyValues("docqa.embedding.batch-size=0").run(ctx -> assertThat(ctx).hasFailed());
     }
 
@@ -45,10 +45,10 @@ class EmbeddingPropertiesTest {
     }
 
     @Test
-    void theInt8ModelIsChosenByItsName() {
-        context.withPropertyValues("docqa.embedding.model=all-minilm-l6-v2-q")
-                .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).model()).isEqualTo(EmbeddingModel.ALL_MINILM_L6_V2_Q));
-        context.run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).model()).isEqualTo(EmbeddingModel.ALL_MINILM_L6_V2));
+    void theInt8ModelByDefaultTheFp32OneByItsName() {
+        context.withPropertyValues("docqa.embedding.model=all-minilm-l6-v2")
+                .run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).model()).isEqualTo(EmbeddingModel.ALL_MINILM_L6_V2));
+        context.run(ctx -> assertThat(ctx.getBean(EmbeddingProperties.class).model()).isEqualTo(EmbeddingModel.ALL_MINILM_L6_V2_Q));
     }
 
     @Test

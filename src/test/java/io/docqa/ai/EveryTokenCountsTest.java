@@ -60,7 +60,7 @@ class EveryTokenCountsTest {
             day ahead, a photo ID and one of the two people named on the contract. The data centre keeps its own \
             log of every visit.""");
 
-    private static final Embedder embedder = new Embedder();
+    private static final Embedder embedder = new Embedder(io.docqa.ai.EmbeddingModel.ALL_MINILM_L6_V2);
     private static final EmbeddingModel truncatingAt128 = new AllMiniLmL6V2EmbeddingModel(Runnable::run);
 
     @AfterAll

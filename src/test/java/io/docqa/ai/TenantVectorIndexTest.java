@@ -31,7 +31,7 @@ import reactor.test.StepVerifier;
 @EnumSource(ChromaIsolation.class)
 class TenantVectorIndexTest {
 
-    private static final Embedder embedder = new Embedder();
+    private static final Embedder embedder = new Embedder(EmbeddingModel.ALL_MINILM_L6_V2);
     private static final Map<ChromaIsolation, TenantVectorIndex> indexes = new EnumMap<>(ChromaIsolation.class);
 
     private final ChromaIsolation isolation;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.docqa.ai.Embedder;
+import io.docqa.ai.EmbeddingModel;
 import io.docqa.support.FakeOllama;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
@@ -71,8 +72,9 @@ public final class IngestionBenchmark {
                 ServiceProcess service = ServiceProcess.start("ingestion-service", ollama.baseUrl(),
                         List.of("-Xmx192m", "-XX:+ExitOnOutOfMemoryError", GcLog.option(gcLogFile)),
                         Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB",
-                                "DOCQA_UPLOAD_MAX_PARTS", Integer.toString(Math.max(10, options.filesPerRequest()))));
-                Embedder raw = new Embedder()) {
+                                "DOCQA_UPLOAD_MAX_PARTS", Integer.toString(Math.max(10, options.filesPerRequest())),
+                                "DOCQA_EMBEDDING_MODEL", options.model().id()));
+                Embedder raw = new Embedder(options.model())) {
             BenchApi api = new BenchApi(service.baseUrl());
             String token = api.signup("ingestion benchmark");
             List<String> warmUpTexts = new ArrayList<>();
@@ -125,7 +127,7 @@ public final class IngestionBenchmark {
         double seconds = pipelineNanos / 1e9;
         double chunksPerSecond = chunks / seconds;
         System.out.println();
-        System.out.println("== ingestion benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, load average "
+        System.out.println("== ingestion benchmark (" + options.model().id() + ", " + Runtime.getRuntime().availableProcessors() + " cores, load average "
                 + loadBefore + " before, " + loadAverage() + " after)");
         System.out.printf("corpus                 %.2f MB in %d text files, %d chunks%n", corpusBytes / 1e6, files.size(), chunks);
         System.out.printf("through the HTTP API   %.1f chunks/s, %.3f MB/s (%.1f s)%n", chunksPerSecond, corpusBytes / 1e6 / seconds, seconds);
@@ -177,8 +179,9 @@ public final class IngestionBenchmark {
         return total;
     }
 
+    /** {@code model}: the embedding model of the service and of the raw embedding alike. */
     record Options(long corpusBytes, int files, long largeBytes, long warmUpBytes, int smallFiles, int filesPerRequest,
-            int requestsAtOnce) {
+            int requestsAtOnce, EmbeddingModel model) {
 
         static Options parse(String[] args) {
             double corpusMb = 4;
@@ -188,6 +191,7 @@ public final class IngestionBenchmark {
             int smallFiles = 300;
             int filesPerRequest = 25;
             int requestsAtOnce = 2;
+            EmbeddingModel model = EmbeddingModel.ALL_MINILM_L6_V2;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--corpus-mb" -> corpusMb = Double.parseDouble(args[++i]);
@@ -197,13 +201,20 @@ public final class IngestionBenchmark {
                     case "--small-files" -> smallFiles = Integer.parseInt(args[++i]);
                     case "--files-per-request" -> filesPerRequest = Integer.parseInt(args[++i]);
                     case "--requests-at-once" -> requestsAtOnce = Integer.parseInt(args[++i]);
+                    case "--model" -> model = model(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --corpus-mb N (4), --files N (4), --large-mb N (20, 0 to skip), --warm-up-mb N (1),"
-                            + " --small-files N (300, 0 to skip), --files-per-request N (25), --requests-at-once N (2)");
+                            + " --small-files N (300, 0 to skip), --files-per-request N (25), --requests-at-once N (2),"
+                            + " --model all-minilm-l6-v2|all-minilm-l6-v2-q");
                 }
             }
             return new Options((long) (corpusMb * 1_000_000), files, (long) (largeMb * 1_000_000), (long) (warmUpMb * 1_000_000),
-                    smallFiles, filesPerRequest, requestsAtOnce);
+                    smallFiles, filesPerRequest, requestsAtOnce, model);
+        }
+
+        private static EmbeddingModel model(String id) {
+            return Arrays.stream(EmbeddingModel.values()).filter(model -> model.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--model takes all-minilm-l6-v2 or all-minilm-l6-v2-q, not " + id));
         }
     }
 }

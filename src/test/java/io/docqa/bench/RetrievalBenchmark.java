@@ -38,14 +38,17 @@ public final class RetrievalBenchmark {
 
     /**
      * The database that {@code --reuse} keeps between runs, on the tests' PostgreSQL server; {@code
-     * DOCQA_BENCH_KEPT_DATABASE} names another, so that runs from two directories keep two ingestions.
+     * DOCQA_BENCH_KEPT_DATABASE} names another, so that two ingestions (say, of two embedding models) are kept at once;
+     * its Chroma data and the run's figures then go to {@code target/bench/<that name>}, so the two can also run at once.
      */
-    private static final String KEPT_DATABASE = System.getenv().getOrDefault("DOCQA_BENCH_KEPT_DATABASE", "docqa_bench_retrieval");
+    private static final String DEFAULT_KEPT_DATABASE = "docqa_bench_retrieval";
+    private static final String KEPT_DATABASE = System.getenv().getOrDefault("DOCQA_BENCH_KEPT_DATABASE", DEFAULT_KEPT_DATABASE);
 
     public static void main(String[] args) {
         Options options = Options.parse(args);
         Path dir = Path.of("target", "bench");
         RetrievalCorpus corpus = RetrievalCorpus.prepare(dir.resolve("retrieval-corpus"));
+        Path out = KEPT_DATABASE.equals(DEFAULT_KEPT_DATABASE) ? dir : dir.resolve(KEPT_DATABASE);
         QuestionSet questions = QuestionSet.build(corpus, options.seed(), options.questions(), options.followUps());
         Map<String, String> formats = corpus.pages().stream().collect(Collectors.toMap(RetrievalCorpus.Page::name,
                 page -> extension(page.upload())));
@@ -59,7 +62,7 @@ public final class RetrievalBenchmark {
         }
 
         Map<String, String> documentIds = new LinkedHashMap<>();
-        Path keptDir = dir.resolve("retrieval-kept");
+        Path keptDir = out.resolve("retrieval-kept");
         Optional<KeptIngestion> kept = options.reuse()
                 ? KeptIngestion.read(keptDir.resolve("ingested.json")).filter(found -> found.fits(corpus.stamp(), options.settings()))
                 : Optional.empty();
@@ -89,7 +92,8 @@ public final class RetrievalBenchmark {
                 settings.putAll(variant);
                 for (String mode : options.modes()) {
                     String label = label(mode, variant);
-                    try (ServiceProcess service = start(label, mode, ollama, database, chromaUrl, settings)) {
+                    try (ServiceProcess service = start(dir.relativize(out).resolve("retrieval-service-" + RetrievalReport.fileName(label)),
+                            mode, ollama, database, chromaUrl, settings)) {
                         BenchApi api = new BenchApi(service.baseUrl());
                         FreshToken token;
                         if (documentIds.isEmpty()) {
@@ -112,13 +116,13 @@ public final class RetrievalBenchmark {
                         System.out.printf("%s: hit@1 %.3f, hit@4 %.3f, MRR@10 %.3f, off-topic refused %d/%d, in-corpus refused %d/%d"
                                         + " (%.0f s)%n", label, metrics.hit1(), metrics.hit4(), metrics.mrr10(), metrics.offTopicRefused(),
                                 metrics.offTopic(), metrics.inCorpusRefused(), metrics.inCorpus(), (System.nanoTime() - started) / 1e9);
-                        report.add(metrics, results, dir);
+                        report.add(metrics, results, out);
                     }
                 }
             }
         }
         report.print();
-        report.writeSummary(dir.resolve("retrieval.json"));
+        report.writeSummary(out.resolve("retrieval.json"));
         System.exit(0);
     }
 
@@ -137,11 +141,12 @@ public final class RetrievalBenchmark {
                 questions.followUps().size(), RetrievalEvaluator.TOP_K, options.seed(), options.settings());
     }
 
-    private static ServiceProcess start(String label, String mode, FakeOllama ollama, TestDatabase database, String chromaUrl,
+    /** {@code log}: the service's log file under {@code target/bench}, without ".log". */
+    private static ServiceProcess start(Path log, String mode, FakeOllama ollama, TestDatabase database, String chromaUrl,
             Map<String, String> settings) {
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Ddocqa.retrieval.mode=" + mode));
         settings.forEach((name, value) -> jvm.add("-D" + name + "=" + value));
-        return ServiceProcess.start("retrieval-service-" + RetrievalReport.fileName(label), database, chromaUrl, ollama.baseUrl(),
+        return ServiceProcess.start(log.toString(), database, chromaUrl, ollama.baseUrl(),
                 jvm, Map.of("DOCQA_UPLOAD_MAX_FILE_SIZE", "64MB"));
     }
 
@@ -168,7 +173,7 @@ public final class RetrievalBenchmark {
         long started = System.nanoTime();
         long chunks = 0;
         for (RetrievalCorpus.Page page : corpus.pages()) {
-            JsonNode document = api.upload(token.get(), page.upload(), contentType(page.upload()));
+            JsonNode document = uploadRetried(api, token, page);
             documentIds.put(page.name(), document.get("id").asString());
             chunks += document.get("chunk_count").asLong();
             if (documentIds.size() % 25 == 0) {
@@ -177,6 +182,26 @@ public final class RetrievalBenchmark {
         }
         System.out.printf("ingested %d files, %d chunks in %.0f s%n", corpus.pages().size(), chunks, (System.nanoTime() - started) / 1e9);
         return chunks;
+    }
+
+    /** On a loaded machine Chroma may miss a deadline: a 503 is retried, as a user would, after its retry_after. */
+    private static JsonNode uploadRetried(BenchApi api, FreshToken token, RetrievalCorpus.Page page) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return api.upload(token.get(), page.upload(), contentType(page.upload()));
+            } catch (IllegalStateException e) {
+                if (attempt == 5 || e.getMessage() == null || !e.getMessage().contains(" answered 503")) {
+                    throw e;
+                }
+                System.out.printf("  %s answered 503 (attempt %d), again in 10 s%n", page.name(), attempt);
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Map<String, Object> setup(RetrievalCorpus corpus, Map<String, String> formats, long chunks,

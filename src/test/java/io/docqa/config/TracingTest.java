@@ -17,6 +17,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.ConfigurableEnvironment;
 import io.docqa.support.IntegrationTest;
+import io.micrometer.tracing.Tracer;
 import io.docqa.support.ServiceInstance;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -48,6 +49,7 @@ class TracingTest extends IntegrationTest {
                     .expectStatus().isOk()
                     .expectHeader().valueEquals("X-Request-Id", TRACE_ID);
             traced.bean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
+            assertThat(traced.bean(Tracer.class)).as("tracer").isNotSameAs(Tracer.NOOP);
 
             byte[] traceId = HexFormat.of().parseHex(TRACE_ID);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(posts)
@@ -66,6 +68,8 @@ class TracingTest extends IntegrationTest {
         DisposableServer defaultReceiver = receiverOrNull(4318, posts);
         try (ServiceInstance untraced = ServiceInstance.startLike(shared, Map.of("management.tracing.sampling.probability", "1.0"))) {
             assertThat(untraced.beans(SpanExporter.class)).as("span exporters").isEmpty();
+            // nor is a span started, nor made current around every signal, for nobody to read
+            assertThat(untraced.bean(Tracer.class)).as("tracer").isSameAs(Tracer.NOOP);
             untraced.http().get().uri("/actuator/health/liveness").header("traceparent", TRACEPARENT)
                     .exchange().expectStatus().isOk();
             untraced.bean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);

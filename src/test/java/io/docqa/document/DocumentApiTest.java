@@ -68,7 +68,7 @@ class DocumentApiTest extends IntegrationTest {
         Account owner = api.signup("Many chunks");
         TenantId tenant = new TenantId(owner.tenantId());
         int count = 2 * Documents.CHUNK_PAGE + 17;
-        Document document = documents.start(tenant, "many.txt", "text/plain", "this-test", java.time.Duration.ofMinutes(1), "all-minilm-l6-v2").block().document();
+        Document document = documents.start(tenant, "many.txt", "text/plain", "this-test", java.time.Duration.ofMinutes(1), "all-minilm-l6-v2-q").block().document();
         List<Documents.StoredChunk> stored = IntStream.range(0, count)
                 .mapToObj(i -> new Documents.StoredChunk(i, null, "chunk " + i + " \"quoted\"\n\u00e9\u00e8 \uD83D\uDE00"))
                 .toList();

@@ -20,12 +20,12 @@ import io.docqa.tenant.TenantId;
 /**
  * A re-index among other instances and deletions: an instance whose configuration is not the deployment's desired one
  * leaves every tenant alone and follows the generation searched; a tenant's deletion takes its index from the re-index;
- * a document being deleted is no longer taken as rebuilt. (This instance is configured with fp32.)
+ * a document being deleted is no longer taken as rebuilt. (This instance is configured with int8, the default.)
  */
 class IndexRolloutTest extends IntegrationTest {
 
-    private static final String OLD = "all-minilm-l6-v2-q";
-    private static final String NEW = "all-minilm-l6-v2";
+    private static final String OLD = "all-minilm-l6-v2";
+    private static final String NEW = "all-minilm-l6-v2-q";
     private static final String WORKER = "index-rollout-test";
 
     @Autowired
@@ -58,7 +58,7 @@ class IndexRolloutTest extends IntegrationTest {
         } finally {
             states.desire(NEW).block();
         }
-        // desired again: this instance's sweep (or this call) moves the tenant, which has no documents, to fp32
+        // desired again: this instance's sweep (or this call) moves the tenant, which has no documents, to int8
         rebuild.run(tenant).block();
         await().atMost(Duration.ofMinutes(1)).until(() -> NEW.equals(states.find(tenant).block().active()));
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
@@ -105,6 +105,19 @@ class IndexRolloutTest extends IntegrationTest {
         documents.markDeleting(tenant, document).block();
         assertThat(states.rebuilt(tenant, document, NEW).block())
                 .as("a re-index that wrote the document meanwhile removes what it wrote").isFalse();
+    }
+
+    @Test
+    void documentsFromBeforeIndexGenerationsAreTakenToBeFp32s() {
+        Account account = api.signup("From before index generations");
+        TenantId tenant = new TenantId(account.tenantId());
+        api.upload(account, "old.txt", "Shelf four holds bolts.");
+        db.sql("delete from vector_indexes where tenant_id = :tenant").bind("tenant", tenant.value()).then().block();
+
+        assertThat(states.adopt(IndexGeneration.BEFORE_GENERATIONS.id()).block()).isPositive();
+
+        assertThat(IndexGeneration.BEFORE_GENERATIONS).isEqualTo(new IndexGeneration(EmbeddingModel.ALL_MINILM_L6_V2, 1));
+        assertThat(states.find(tenant).block().active()).isEqualTo("all-minilm-l6-v2");
     }
 
     /** Gives the tenant an index row at {@code generation}, its re-index leased to {@code owner} (or nobody). */

@@ -18,13 +18,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * The moment a tenant's searches move to a new index generation, against ingestions starting and running: no document
- * is left only in the old generation. (This instance is configured with fp32; the tenant is made to search int8, and
+ * is left only in the old generation. (This instance is configured with int8, the default; the tenant is made to search fp32, and
  * the test holds the tenant's re-index lease, so the instance's own sweep keeps out.)
  */
 class IndexSwitchTest extends IntegrationTest {
 
-    private static final String OLD = "all-minilm-l6-v2-q";
-    private static final String NEW = "all-minilm-l6-v2";
+    private static final String OLD = "all-minilm-l6-v2";
+    private static final String NEW = "all-minilm-l6-v2-q";
     private static final String WORKER = "index-switch-test";
     private static final String UPLOADER = "index-switch-test-uploads";
 

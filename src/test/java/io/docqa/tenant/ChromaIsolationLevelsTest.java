@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 @ValueSource(strings = { "collection", "database", "tenant" })
 class ChromaIsolationLevelsTest {
 
-    private static final String MODEL = "all-minilm-l6-v2";
+    private static final String MODEL = "all-minilm-l6-v2-q";
     private static final HttpClient chroma = HttpClient.newHttpClient();
     private static FakeOllama ollama;
 

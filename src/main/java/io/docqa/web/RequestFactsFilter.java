@@ -9,10 +9,17 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Gives every request its id before anything else runs, security included. */
+/** Gives every request its id and its {@link RequestFacts} before anything else runs, security included. */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestIdFilter implements WebFilter {
+class RequestFactsFilter implements WebFilter {
+
+    private final ClientAddresses addresses;
+
+    RequestFactsFilter(ClientAddresses addresses) {
+        this.addresses = addresses;
+        LogContext.register();
+    }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -20,6 +27,8 @@ class RequestIdFilter implements WebFilter {
         String id = RequestIds.choose(headers.getFirst(RequestIds.HEADER), headers.getFirst(RequestIds.TRACEPARENT));
         RequestIds.remember(exchange, id);
         exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
-        return chain.filter(exchange).contextWrite(LogContext.with(LogContext.REQUEST_ID, id));
+        RequestFacts facts = new RequestFacts(id, addresses.of(exchange.getRequest()));
+        facts.attachTo(exchange);
+        return chain.filter(exchange).contextWrite(facts::into);
     }
 }
