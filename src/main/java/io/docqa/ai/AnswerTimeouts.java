@@ -8,11 +8,15 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The three limits of an answer as one {@code Flux.timeout}: until the first token, between tokens, and for the whole
- * answer (each timer is cut short by the answer's deadline). A limit that is hit cancels the stream upstream, which
- * aborts the request, and fails with a TIMEOUT that says which limit it was.
+ * The three limits of an answer: until the first token, between tokens, and for the whole answer (each timer is cut
+ * short by the answer's deadline). A limit that is hit cancels the stream upstream, which aborts the request, and fails
+ * with a TIMEOUT that says which limit it was.
  * <p>
- * The limits measure the model, not whoever reads the answer: the timers see each chunk as it arrives, and chunks the
+ * A token only notes when it arrived; one timer per answer checks when it fires whether a token came meanwhile and, if
+ * so, waits again until the newest token's limit. An answer streaming 25 tokens a second thus sets a timer about once
+ * per stall limit, not one per token (a timer set and cancelled per token cost more than the token's own work).
+ * <p>
+ * The limits measure the model, not whoever reads the answer: the times are taken as chunks arrive, and chunks the
  * reader has not asked for yet wait in a buffer after them (at most one answer's chunks, which the output cap bounds).
  * Behind the timers a slow client, or a busy event loop writing to it, would look like a model that stalled.
  */
@@ -30,20 +34,56 @@ final class AnswerTimeouts {
 
     <T> Flux<T> apply(Flux<T> chunks) {
         return Flux.defer(() -> {
-            long deadline = now() + answer.toNanos();
-            return chunks.timeout(timer(firstToken, deadline, "The model sent no first token within "),
-                            chunk -> timer(stall, deadline, "The model stalled: no token for "))
+            Watch watch = new Watch(now());
+            return chunks.doOnNext(chunk -> watch.lastChunk = now())
+                    .takeUntilOther(expiry(watch).onErrorResume(LlmException.class, timeout -> {
+                        watch.timeout = timeout;
+                        return Mono.just(timeout);
+                    }))
+                    .concatWith(Mono.defer(() -> watch.timeout == null ? Mono.empty() : Mono.error(watch.timeout)))
                     .onBackpressureBuffer();
         });
     }
 
-    private Mono<Void> timer(Duration limit, long deadline, String message) {
-        long left = deadline - now();
-        if (left < limit.toNanos()) {
-            return Mono.delay(Duration.ofNanos(Math.max(0, left)))
-                    .then(Mono.error(() -> timeout("The model did not finish its answer within " + human(answer))));
+    /**
+     * Fails when a limit of the answer is hit; never completes. Until the first token it looks at least every stall
+     * limit, so that a first token is followed by a look no later than its stall limit.
+     */
+    private Mono<LlmException> expiry(Watch watch) {
+        return Mono.defer(() -> {
+            long deadline = watch.started + answer.toNanos();
+            long last = watch.lastChunk;
+            boolean first = last == NONE;
+            Duration limit = first ? firstToken : stall;
+            long limitDue = (first ? watch.started : last) + limit.toNanos();
+            long now = now();
+            long left = Math.min(deadline, limitDue) - now;
+            if (left > 0) {
+                if (first) {
+                    left = Math.min(left, stall.toNanos());
+                }
+                return Mono.delay(Duration.ofNanos(left)).then(expiry(watch));
+            }
+            if (deadline < limitDue) {
+                return Mono.error(timeout("The model did not finish its answer within " + human(answer)));
+            }
+            return Mono.error(timeout((first ? "The model sent no first token within " : "The model stalled: no token for ")
+                    + human(limit)));
+        });
+    }
+
+    private static final long NONE = Long.MIN_VALUE;
+
+    /** When one answer started, and when its newest chunk arrived ({@link #NONE} yet). */
+    private static final class Watch {
+
+        private final long started;
+        private volatile long lastChunk = NONE;
+        private volatile LlmException timeout;
+
+        Watch(long started) {
+            this.started = started;
         }
-        return Mono.delay(limit).then(Mono.error(() -> timeout(message + human(limit))));
     }
 
     private static LlmException timeout(String message) {

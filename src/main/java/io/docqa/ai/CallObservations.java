@@ -1,5 +1,6 @@
 package io.docqa.ai;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.common.KeyValue;
@@ -48,15 +49,20 @@ final class CallObservations {
         });
     }
 
-    /** The same for a stream; {@code firstElement} also times the wait for its first element, when not null. */
+    /**
+     * The same for a stream; {@code firstElement} also times the wait for its first element, when not null. Unlike a
+     * single call, the observation is not made the stream's current one: with automatic context propagation, a context
+     * written around the stream would set and reset the thread locals for every element (every token of an answer),
+     * and nothing inside the stream reads it (its span's parent is set here, from the subscriber's context).
+     */
     <T> Flux<T> flux(String name, String operation, Flux<T> call, Timer firstElement) {
         return Flux.deferContextual(context -> {
             Observation observation = start(name, operation, context);
             long started = System.nanoTime();
-            AtomicBoolean first = new AtomicBoolean(true);
+            AtomicBoolean first = new AtomicBoolean(firstElement != null);
             return call.doOnNext(element -> {
-                        if (firstElement != null && first.compareAndSet(true, false)) {
-                            firstElement.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        if (first.get() && first.compareAndSet(true, false)) {
+                            firstElement.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                         }
                     })
                     .doOnError(observation::error)

@@ -148,8 +148,8 @@ public final class ReactorHttpClient implements HttpClient {
     private static Flux<byte[]> events(ClientResponse response) {
         Flux<String> lines = LINES.decode(response.bodyToFlux(DataBuffer.class), ResolvableType.forClass(String.class), null, null);
         boolean eventStream = response.headers().contentType().filter(MediaType.TEXT_EVENT_STREAM::isCompatibleWith).isPresent();
-        return (eventStream ? lines.bufferUntil(String::isEmpty) : lines.map(List::of))
-                .map(event -> (String.join("\n", event) + "\n").getBytes(StandardCharsets.UTF_8));
+        return eventStream ? lines.bufferUntil(String::isEmpty).map(event -> (String.join("\n", event) + "\n").getBytes(StandardCharsets.UTF_8))
+                : lines.map(line -> (line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private static SuccessfulHttpResponse.Builder successful(ClientResponse response) {

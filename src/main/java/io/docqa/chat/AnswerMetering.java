@@ -1,8 +1,10 @@
 package io.docqa.chat;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -56,46 +58,65 @@ class AnswerMetering {
         }
 
         /**
-         * Saves an answer that ended as it should, with {@code usage} and {@code outcome}: {@code save} is the statement
-         * that saves it, given the answer's usage record and quota settlement to run with it (null when it was recorded
-         * already). Once started it runs to its end, even when the answer's client goes away meanwhile (the record must
-         * not be lost between the two); when it fails, the usage is recorded alone.
+         * Saves an answer that ended as it should, as message {@code message}, with {@code usage} and {@code outcome}:
+         * {@code save} is the statement that saves it, given the answer's usage record and quota settlement to run with it
+         * (null when it was recorded already). Whether the message was saved (not when its conversation is gone); empty
+         * when a client gone first had it saved ({@link #savesCancelled}). Once started it runs to its end, even when the
+         * answer's client goes away meanwhile (the record must not be lost between the two). When it fails, the usage is
+         * recorded alone, with the error's code, unless the statement committed before failing: then the answer is saved.
          */
-        <T> Mono<T> ending(ChatEvent.Usage usage, String outcome, Function<UsageLedger.Recording, Mono<T>> save) {
+        Mono<Boolean> ending(UUID message, ChatEvent.Usage usage, String outcome,
+                Function<UsageLedger.Recording, Mono<Boolean>> save) {
             return Mono.deferContextual(context -> {
-                saving.set(true);
-                if (!done.compareAndSet(false, true)) {
-                    return save.apply(null);
+                if (!saving.compareAndSet(false, true)) {
+                    return Mono.empty();
                 }
-                UsageLedger.Recording recording = ticket.settling(usage.completionTokens(), caller, answer(usage, outcome));
-                Mono<T> saved = save.apply(recording)
-                        .onErrorResume(error -> ledger.record(recording)
-                                .onErrorResume(again -> {
-                                    log.warn("Could not record the usage of an answer: {}", again.toString());
-                                    return Mono.empty();
-                                })
-                                .then(Mono.error(error)))
-                        .contextWrite(context);
-                return Mono.fromFuture(saved.toFuture(), true);
+                Mono<Boolean> saved;
+                if (done.compareAndSet(false, true)) {
+                    UsageLedger.Recording recording = ticket.settling(usage.completionTokens(), caller, answer(usage, outcome))
+                            .of(message);
+                    saved = Mono.defer(() -> save.apply(recording))
+                            .onErrorResume(error -> {
+                                log.warn("Could not save an answer: {}", error.toString());
+                                return ledger.record(recording.endedWith(ChatErrors.toProblem(error).code()))
+                                        .onErrorResume(again -> {
+                                            log.warn("Could not record the usage of an answer: {}", again.toString());
+                                            return Mono.just(false);
+                                        })
+                                        .flatMap(savedAfterAll -> savedAfterAll ? Mono.just(true) : Mono.error(error));
+                            });
+                }
+                else {
+                    saved = Mono.defer(() -> save.apply(null));
+                }
+                return Mono.fromFuture(saved.contextWrite(context).toFuture(), true);
             });
         }
 
-        /** Whether the answer's normal end is being saved (by {@link #ending}): a client gone now changes nothing. */
-        boolean saving() {
-            return saving.get();
+        /**
+         * Whether an answer whose client went away is to be saved as such: once, and not after its normal end started
+         * being saved ({@link #ending}), which then runs to its end.
+         */
+        boolean savesCancelled() {
+            return saving.compareAndSet(false, true);
         }
 
         /** {@code events} of the answer, recorded when they end, unless {@link #ending} did. */
         Flux<ChatEvent> around(Flux<ChatEvent> events) {
+            AtomicReference<ChatEvent.Done> last = new AtomicReference<>();
+            // done is an answer's last event: held back until its answer is recorded, every other event passes as it is
             return events
-                    .doOnNext(event -> {
+                    .filter(event -> {
                         if (event instanceof ChatEvent.Token) {
                             streamed.incrementAndGet();
+                            return true;
                         }
+                        return !(event instanceof ChatEvent.Done end && last.compareAndSet(null, end));
                     })
-                    .concatMap(event -> event instanceof ChatEvent.Done end
-                            ? record(end.usage(), end.finishReason()).thenReturn(event)
-                            : Mono.just(event))
+                    .concatWith(Mono.defer(() -> {
+                        ChatEvent.Done end = last.get();
+                        return end == null ? Mono.empty() : record(end.usage(), end.finishReason()).thenReturn(end);
+                    }))
                     .onErrorResume(error -> record(new ChatEvent.Usage(0, streamed.get()), ChatErrors.toProblem(error).code())
                             .then(Mono.error(error)))
                     .doOnCancel(() -> record(new ChatEvent.Usage(0, streamed.get()), "cancelled").subscribe());

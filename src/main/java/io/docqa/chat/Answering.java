@@ -198,14 +198,18 @@ class Answering {
                                         tenant.model(), tenant.temperature()),
                                 place -> Mono.fromRunnable(place))
                         .doFinally(signal -> permit.release()))
-                .handle((chunk, sink) -> {
-                    if (chunk instanceof ChatChunk.Token token) {
-                        answer.append(token.text());
-                        sink.next(new ChatEvent.Token(token.text()));
-                    }
-                    else if (chunk instanceof ChatChunk.Completed done) {
+                // filter and map rather than handle, which restores the thread locals of the context for every token
+                .filter(chunk -> {
+                    if (chunk instanceof ChatChunk.Completed done) {
                         completed.set(done);
+                        return false;
                     }
+                    return true;
+                })
+                .map(chunk -> {
+                    String text = ((ChatChunk.Token) chunk).text();
+                    answer.append(text);
+                    return new ChatEvent.Token(text);
                 });
         return tokens
                 .concatWith(Mono.defer(() -> {
@@ -219,7 +223,7 @@ class Answering {
                         : save(ending, answer.toString(), sources, new ChatEvent.Usage(0, 0), "error")
                                 .then(Mono.error(ChatErrors.toProblem(error))))
                 .doFinally(signal -> {
-                    if (signal == SignalType.CANCEL && !ending.meter().saving()) {
+                    if (signal == SignalType.CANCEL && ending.meter().savesCancelled()) {
                         save(ending, answer.toString(), sources, new ChatEvent.Usage(0, 0), "cancelled")
                                 .subscribe(null, e -> log.warn("Could not record a cancelled answer: {}", e.toString()));
                     }
@@ -235,19 +239,21 @@ class Answering {
 
     /** The answer ended as it should: saved together with its usage record and quota settlement, in one statement. */
     private Flux<ChatEvent> end(Ending ending, String answer, List<Source> sources, ChatEvent.Usage usage, String finishReason) {
-        return ending.meter().ending(usage, finishReason, recording -> save(ending, answer, sources, usage, finishReason, recording))
+        UUID id = UUID.randomUUID();
+        return ending.meter().ending(id, usage, finishReason, recording -> save(ending, id, answer, sources, usage, finishReason, recording))
+                .flatMap(saved -> saved ? Mono.just(new ChatEvent.Done(id, ending.conversationId(), finishReason, usage))
+                        : Mono.<ChatEvent>error(ApiException.notFound("Conversation")))
                 .flux();
     }
 
     private Flux<ChatEvent> save(Ending ending, String answer, List<Source> sources, ChatEvent.Usage usage, String finishReason) {
-        return save(ending, answer, sources, usage, finishReason, null).flux();
+        return save(ending, UUID.randomUUID(), answer, sources, usage, finishReason, null).thenMany(Flux.empty());
     }
 
-    private Mono<ChatEvent> save(Ending ending, String answer, List<Source> sources, ChatEvent.Usage usage, String finishReason,
-            UsageLedger.Recording recording) {
-        return conversations.add(ending.caller().tenantId(), ending.conversationId(), new Conversations.NewMessage("assistant",
-                        answer, sources, usage.promptTokens(), usage.completionTokens(), finishReason), recording)
-                .map(message -> new ChatEvent.Done(message.id(), ending.conversationId(), finishReason, usage));
+    private Mono<Boolean> save(Ending ending, UUID id, String answer, List<Source> sources, ChatEvent.Usage usage,
+            String finishReason, UsageLedger.Recording recording) {
+        return conversations.add(ending.caller().tenantId(), ending.conversationId(), id, new Conversations.NewMessage("assistant",
+                answer, sources, usage.promptTokens(), usage.completionTokens(), finishReason), recording);
     }
 
     private static List<Passage> passages(List<Source> sources) {

@@ -1,12 +1,13 @@
 package io.docqa.chat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import io.docqa.tenant.Caller;
@@ -15,17 +16,23 @@ import io.docqa.web.RequestBodies;
 import io.docqa.web.ShutdownDrain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 @Component
 class ChatHandler {
+
+    private static final MediaType EVENT_STREAM = new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8);
 
     private final Answering answering;
     private final ChatLimits limits;
     private final RequestBodies bodies;
     private final Duration keepAlive;
     private final ShutdownDrain shutdown;
+    private final JsonMapper json;
 
-    ChatHandler(Answering answering, ChatLimits limits, RequestBodies bodies, ChatProperties properties, ShutdownDrain shutdown) {
+    ChatHandler(Answering answering, ChatLimits limits, RequestBodies bodies, ChatProperties properties, ShutdownDrain shutdown,
+            JsonMapper json) {
+        this.json = json;
         this.answering = answering;
         this.limits = limits;
         this.bodies = bodies;
@@ -34,12 +41,12 @@ class ChatHandler {
     }
 
     Mono<ServerResponse> chat(ServerRequest request) {
-        boolean json = wantsJson(request);
+        boolean whole = wantsJson(request);
         return Caller.of(request)
                 .zipWith(bodies.read(request, ChatRequest.class).map(limits::check))
                 .flatMap(both -> answering.answer(both.getT1(), both.getT2()))
                 .map(shutdown::endedAtShutdown)
-                .flatMap(events -> json ? asJson(events) : asEventStream(request, events))
+                .flatMap(events -> whole ? asJson(events) : asEventStream(request, events))
                 // WebFlux holds this subscription until the answer has streamed to its end: without the detach, every
                 // stream kept its request body and its admission (settings, quota and slot queries) alive
                 .onTerminateDetach();
@@ -50,36 +57,21 @@ class ChatHandler {
                 .flatMap(collected -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(collected.answer()));
     }
 
+    /**
+     * The events as {@code text/event-stream}, written without a flush of their own: Reactor Netty flushes what was
+     * written once no further event is at hand, so a token still leaves as it arrives.
+     */
     private Mono<ServerResponse> asEventStream(ServerRequest request, Flux<ChatEvent> events) {
-        AtomicLong ids = new AtomicLong();
-        Flux<ServerSentEvent<Object>> stream = events
-                .map(event -> ServerSentEvent.<Object>builder(data(event)).id(Long.toString(ids.incrementAndGet()))
-                        .event(name(event)).build())
-                .onErrorResume(error -> Mono.just(ProblemWriter.event(ChatErrors.toProblem(error), request.exchange(),
-                        Long.toString(ids.incrementAndGet()))))
-                .concatWith(Mono.just(END));
-        Flux<ServerSentEvent<Object>> keepAlives = Flux.interval(keepAlive)
-                .map(tick -> ServerSentEvent.<Object>builder().comment("keep-alive").build());
-        Flux<ServerSentEvent<Object>> body = Flux.merge(stream, keepAlives)
-                .takeUntil(event -> event == END)
-                .filter(event -> event != END);
-        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body, ServerSentEvent.class);
-    }
-
-    private static final ServerSentEvent<Object> END = ServerSentEvent.<Object>builder().comment("end").build();
-
-    private static String name(ChatEvent event) {
-        if (event instanceof ChatEvent.Started) {
-            return "conversation";
-        }
-        if (event instanceof ChatEvent.Sources) {
-            return "sources";
-        }
-        return event instanceof ChatEvent.Token ? "token" : "done";
-    }
-
-    private static Object data(ChatEvent event) {
-        return event instanceof ChatEvent.Started started ? new ConversationData(started.conversationId()) : event;
+        Flux<byte[]> stream = Flux.defer(() -> {
+            EventStreamEncoder encoder = new EventStreamEncoder(json);
+            return events.map(encoder::encode)
+                    .onErrorResume(error -> Mono.fromSupplier(() -> encoder.encode(
+                            ProblemWriter.event(ChatErrors.toProblem(error), request.exchange(), encoder.nextId()))));
+        });
+        Flux<byte[]> body = KeepAlives.between(stream, keepAlive, EventStreamEncoder.KEEP_ALIVE);
+        BodyInserter<Flux<byte[]>, ReactiveHttpOutputMessage> writer = (message, context) -> message.writeWith(
+                body.map(bytes -> message.bufferFactory().wrap(bytes)));
+        return ServerResponse.ok().contentType(EVENT_STREAM).body(writer);
     }
 
     /**
@@ -94,8 +86,5 @@ class ChatHandler {
 
     private static double quality(List<MediaType> accept, MediaType named) {
         return accept.stream().filter(named::equalsTypeAndSubtype).mapToDouble(MediaType::getQualityValue).max().orElse(0);
-    }
-
-    record ConversationData(java.util.UUID conversationId) {
     }
 }

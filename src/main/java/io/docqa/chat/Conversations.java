@@ -97,21 +97,24 @@ class Conversations {
     }
 
     /**
-     * Adds an answer to its conversation; {@code recording}, when not null, is the answer's usage, written by the same
-     * statement.
+     * Adds an answer to its conversation, as message {@code id}; {@code recording}, when not null, is the answer's usage,
+     * written by the same statement (also when the conversation is gone meanwhile). Whether the message was added: not
+     * when the tenant has no such conversation (any more).
      */
-    Mono<Message> add(TenantId tenant, UUID conversationId, NewMessage message, UsageLedger.Recording recording) {
+    Mono<Boolean> add(TenantId tenant, UUID conversationId, UUID id, NewMessage message, UsageLedger.Recording recording) {
         String sql = "with " + (recording == null ? "" : recording.clauses() + ", ") + """
                 touched as (
-                    update conversations set updated_at = now() where tenant_id = :tenant and id = :conversation
+                    update conversations set updated_at = now() where tenant_id = :tenant and id = :conversation returning id
+                ), added as (
+                    insert into messages (id, conversation_id, tenant_id, role, content, sources, prompt_tokens,
+                                          completion_tokens, finish_reason)
+                    select :id, id, :tenant, :role, :content, :sources, :prompt, :completion, :finish from touched
+                    returning id
                 )
-                insert into messages (id, conversation_id, tenant_id, role, content, sources, prompt_tokens,
-                                      completion_tokens, finish_reason)
-                values (:id, :conversation, :tenant, :role, :content, :sources, :prompt, :completion, :finish)
-                returning id, role, content, sources, finish_reason, created_at
+                select exists (select 1 from added) as added
                 """;
         DatabaseClient.GenericExecuteSpec statement = db.sql(sql)
-                .bind("id", UUID.randomUUID())
+                .bind("id", id)
                 .bind("conversation", conversationId)
                 .bind("tenant", tenant.value())
                 .bind("role", message.role())
@@ -121,7 +124,7 @@ class Conversations {
                 .bind("completion", Parameter.fromOrEmpty(message.completionTokens(), Integer.class))
                 .bind("finish", Parameter.fromOrEmpty(message.finishReason(), String.class));
         return (recording == null ? statement : recording.bind(statement))
-                .map(this::message)
+                .map(row -> row.get("added", Boolean.class))
                 .one();
     }
 
@@ -133,9 +136,10 @@ class Conversations {
         return db.sql("""
                         with touched as (
                             update conversations set updated_at = now() where tenant_id = :tenant and id = :conversation
+                            returning id
                         ), asked as (
                             insert into messages (id, conversation_id, tenant_id, role, content)
-                            values (:id, :conversation, :tenant, 'user', :question)
+                            select :id, id, :tenant, 'user', :question from touched
                         )
                         select""" + TenantSettingsStore.COLUMNS + """
                         from (values (1)) as one left join tenant_settings s on s.tenant_id = :tenant

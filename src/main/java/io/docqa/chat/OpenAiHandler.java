@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 class OpenAiHandler {
 
     private static final String DONE = "[DONE]";
-    private static final String KEEP_ALIVE = ": keep-alive\n\n";
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final Answering answering;
     private final OpenAiMessages messages;
@@ -61,7 +61,7 @@ class OpenAiHandler {
                             .flatMap(caller -> answering.answer(caller, asked.question(), asked.earlier()))
                             .map(shutdown::endedAtShutdown)
                             .flatMap(events -> body.streamed()
-                                    ? streamed(new OpenAiChunks(created, body.usageInStream()), events)
+                                    ? streamed(new OpenAiChunks(created, body.usageInStream(), json), events)
                                     : whole(created, events));
                 });
     }
@@ -87,21 +87,20 @@ class OpenAiHandler {
                         .bodyValue(new OpenAiCompletion.Whole(OpenAiChunks.id(answer.conversationId()), created, answer)));
     }
 
+    /** Written without a flush per line: Reactor Netty flushes once no further line is at hand. */
     private Mono<ServerResponse> streamed(OpenAiChunks chunks, Flux<ChatEvent> events) {
-        Flux<String> lines = events.concatMapIterable(chunks::of)
-                .map(this::line)
-                .concatWith(Mono.just(line(DONE)))
-                .onErrorResume(error -> Mono.just(line(errors.body(ChatErrors.toProblem(error)))));
-        Flux<String> body = KeepAlives.between(lines, keepAlive, KEEP_ALIVE);
-        BodyInserter<Flux<String>, ReactiveHttpOutputMessage> writer = (message, context) -> message.writeAndFlushWith(
-                body.map(text -> Mono.just(message.bufferFactory().wrap(text.getBytes(StandardCharsets.UTF_8)))));
+        Flux<byte[]> lines = events.concatMapIterable(chunks::lines)
+                .concatWith(Mono.fromSupplier(() -> bytes(chunks.line(DONE))))
+                .onErrorResume(error -> Mono.fromSupplier(() -> bytes(chunks.line(errors.body(ChatErrors.toProblem(error))))));
+        Flux<byte[]> body = KeepAlives.between(lines, keepAlive, KEEP_ALIVE);
+        BodyInserter<Flux<byte[]>, ReactiveHttpOutputMessage> writer = (message, context) -> message.writeWith(
+                body.map(bytes -> message.bufferFactory().wrap(bytes)));
         return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .body(writer);
     }
 
-    /** One event as OpenAI writes it: {@code data: } and the JSON (or {@code [DONE]}), then a blank line. */
-    private String line(Object data) {
-        return "data: " + (data instanceof String text ? text : json.writeValueAsString(data)) + "\n\n";
+    private static byte[] bytes(String line) {
+        return line.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -76,7 +76,7 @@ public class AnswerQuotas {
 
         /** The same settlement and record, to be run by another statement ({@link UsageLedger.Recording}). */
         public UsageLedger.Recording settling(long completionTokens, Caller caller, UsageLedger.Answer answer) {
-            return new UsageLedger.Recording(caller, answer, closed.compareAndSet(false, true), month, completionTokens - reserved);
+            return new UsageLedger.Recording(caller, answer, closed.compareAndSet(false, true), month, completionTokens - reserved, null);
         }
 
         /** The question was refused after all (before any answer): the question and the reservation go back. */

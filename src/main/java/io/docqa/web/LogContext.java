@@ -61,6 +61,11 @@ public final class LogContext implements ThreadLocalAccessor<RequestFacts> {
         apply(null);
     }
 
+    @Override
+    public void reset() {
+        apply(null);
+    }
+
     private static void apply(RequestFacts facts) {
         Applied applied = ON_THREAD.get();
         RequestFacts.Caller caller = facts == null ? null : facts.caller();

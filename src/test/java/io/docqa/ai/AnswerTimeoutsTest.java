@@ -39,6 +39,21 @@ class AnswerTimeoutsTest {
         assertThat(cancelled).isTrue();
     }
 
+    /** The stall limit counts from the newest token, not from the first or from when the answer's timer was set. */
+    @Test
+    void failsWhenTokensStallAfterSeveral() {
+        StepVerifier.withVirtualTime(() -> timeouts.apply(Flux.interval(Duration.ofSeconds(20)).take(3).concatWith(Flux.never())
+                        .doOnCancel(() -> cancelled.set(true))))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(60))
+                .expectNextCount(3)
+                .expectNoEvent(Duration.ofSeconds(29))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectErrorSatisfies(error -> assertTimeout(error, "The model stalled: no token for 30 s"))
+                .verify(Duration.ofSeconds(5));
+        assertThat(cancelled).isTrue();
+    }
+
     @Test
     void failsWhenTheWholeAnswerTakesTooLongEvenIfTokensKeepComing() {
         StepVerifier.withVirtualTime(() -> timeouts.apply(Flux.interval(Duration.ofSeconds(21))

@@ -39,6 +39,8 @@ import tools.jackson.databind.JsonNode;
  * The service runs in its own JVM with {@code -Xmx512m} ({@code --heap}). With {@code --compare-modes vector,keyword} and/or
  * {@code --compare-jar PATH} (another build), step 1 also starts an instance for each on the same database and Chroma,
  * and asks each question of every instance in turn: the difference between retrieval modes, or builds, within one run.
+ * With {@code --compare-jar}, every compared instance also streams step 3's burst, before the measured service does (its service CPU per
+ * answer and per token); with {@code --profile} each stream burst is sampled too.
  */
 public final class ChatBenchmark {
 
@@ -121,6 +123,15 @@ public final class ChatBenchmark {
             }
             ollama.reset();
             streamingModel(ollama, options);
+            List<String> askers = IntStream.range(0, options.streams()).mapToObj(i -> inTurn.get(i % inTurn.size())).toList();
+            List<String> otherStreams = new ArrayList<>();
+            AsyncProfiling profiler = options.profile() == null ? null : new AsyncProfiling(options.profile());
+            // a compared build streams the same burst after the measured one: CPU per streamed token of both in one run
+            for (ComparedInstances.Instance instance : options.compareJar() == null ? List.<ComparedInstances.Instance>of()
+                    : compared.instances().subList(1, compared.size())) {
+                otherStreams.addAll(streamBurst(instance, askers, options, profiler, random, new Progress(System.nanoTime())));
+                ServiceProcess.sleep(5000);
+            }
             metrics.reset();
             long threadsBefore = metrics.lastThreads();
             AtomicInteger generating = new AtomicInteger();
@@ -133,10 +144,7 @@ public final class ChatBenchmark {
                             progress.print(active, metrics);
                         }
                     });
-            List<String> askers = IntStream.range(0, options.streams()).mapToObj(i -> inTurn.get(i % inTurn.size())).toList();
-            CpuUse cpuBefore = CpuUse.take(service.pid());
-            Concurrent concurrent = concurrent(questions, askers, random, options.asking(), progress);
-            CpuUse cpu = CpuUse.take(service.pid()).since(cpuBefore);
+            List<String> measuredStreams = streamBurst(compared.instances().get(0), askers, options, profiler, random, progress);
             watch.dispose();
             ServiceProcess.sleep(1000);
             System.out.println();
@@ -148,21 +156,13 @@ public final class ChatBenchmark {
             System.out.printf("ratio %d tenants / 1 tenant: p50 %.2fx, p99 %.2fx (target <= 1.2x)%n", tenants.size(),
                     manyTenants.p50() / oneTenant.p50(), manyTenants.p99() / oneTenant.p99());
             burstLines.forEach(System.out::println);
-            System.out.printf("%d concurrent streams (%s): %d completed with done, %d errors, at most %d open at once, %.1f s%n",
-                    concurrent.clients(), options.asking() > 0 ? "at most " + options.asking() + " asking at a time" : "all asking at once",
-                    concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds());
+            measuredStreams.forEach(System.out::println);
             System.out.printf("  answers the model was streaming at once: at most %d%n", generating.get());
-            concurrent.errors().stream().collect(java.util.stream.Collectors.groupingBy(ChatBenchmark::errorCode,
-                            java.util.TreeMap::new, java.util.stream.Collectors.counting()))
-                    .forEach((code, count) -> System.out.println("  errors " + code + ": " + count));
-            concurrent.errors().stream().limit(5).forEach(error -> System.out.println("  error: " + error));
-            System.out.println("  time to first token under that load: " + concurrent.firstTokens());
-            System.out.printf("  service CPU %.1f s in all, %.1f ms per question (streaming %d tokens each included); %s%n",
-                    cpu.service() / 100.0, cpu.service() * 10.0 / concurrent.clients(), options.answerTokens(), cpu.describe());
             System.out.printf("  peak heap %.0f MB (-Xmx%s; live after a full collection at most %.0f MB), peak live threads %d"
                             + " (%d before; platform threads: Java %s, no virtual threads), peak RSS %.0f MB, load average %s%n",
                     metrics.peakHeapBytes() / 1e6, options.heap(), metrics.peakLiveDataBytes() / 1e6, metrics.peakThreads(), threadsBefore,
                     Runtime.version().feature(), service.peakResidentBytes() / 1e6, metrics.loadRange());
+            otherStreams.forEach(System.out::println);
         }
         System.exit(0);
     }
@@ -275,6 +275,42 @@ public final class ChatBenchmark {
         }
         java.util.regex.Matcher seen = java.util.regex.Pattern.compile("error=([^:,\\]]*)").matcher(error);
         return seen.find() ? seen.group(1) : error.substring(0, Math.min(60, error.length()));
+    }
+
+    /** {@code askers} stream an answer each from {@code instance} at once; the summary lines (CPU per token included). */
+    private static List<String> streamBurst(ComparedInstances.Instance instance, List<String> askers, Options options,
+            AsyncProfiling profiler, Random random, Progress progress) {
+        if (profiler != null) {
+            profiler.start(instance.pid());
+        }
+        CpuUse cpuBefore = CpuUse.take(instance.pid());
+        Concurrent concurrent = concurrent(instance.questions(), askers, random, options.asking(), progress);
+        CpuUse cpu = CpuUse.take(instance.pid()).since(cpuBefore);
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%s, %d concurrent streams (%s): %d completed with done, %d errors, at most %d open at once, %.1f s",
+                instance.name(), concurrent.clients(), options.asking() > 0 ? "at most " + options.asking() + " asking at a time" : "all asking at once",
+                concurrent.completed(), concurrent.errors().size(), concurrent.maxOpen(), concurrent.seconds()));
+        concurrent.errors().stream().collect(java.util.stream.Collectors.groupingBy(ChatBenchmark::errorCode,
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .forEach((code, count) -> lines.add("  errors " + code + ": " + count));
+        concurrent.errors().stream().limit(5).forEach(error -> lines.add("  error: " + error));
+        lines.add("  time to first token under that load: " + concurrent.firstTokens());
+        double msPerAnswer = cpu.service() * 10.0 / concurrent.clients();
+        lines.add(String.format("  service CPU %.1f s in all, %.1f ms per question (streaming %d tokens each included; %.1f us per token"
+                        + " with the question's own work); %s; load %s", cpu.service() / 100.0, msPerAnswer, options.answerTokens(),
+                1000.0 * msPerAnswer / Math.max(1, options.answerTokens()), cpu.describe(), ComparedInstances.loadAverage()));
+        if (profiler != null) {
+            Path file = Path.of("target", "bench", "streams-profile-" + instance.name().replaceAll("[^A-Za-z0-9.-]", "_") + ".collapsed");
+            profiler.stop(instance.pid(), file);
+            if (java.nio.file.Files.isRegularFile(file)) {
+                ProfileTable table = ProfileTable.read(file);
+                lines.add("  where " + instance.name() + "'s CPU went (" + table.total() + " samples, " + file + "):");
+                lines.add("  | area | share of samples | per question |");
+                lines.add("  |---|---|---|");
+                table.rows(msPerAnswer).forEach(row -> lines.add("  " + row));
+            }
+        }
+        return lines;
     }
 
     /** How the streams of the burst stand, printed every 30 s: a long run shows where it is before its summary. */

@@ -56,6 +56,44 @@ class ChatApiTest extends IntegrationTest {
         assertThat(done.get("conversation_id").asString()).isEqualTo(events.get(0).data().get("conversation_id").asString());
         assertThat(done.get("message_id").asString()).isNotBlank();
         assertThat(done.get("usage").get("completion_tokens").asInt()).isEqualTo(7);
+        // "done" follows the statement that saved the answer with its usage, and any second try of it
+        assertThat(usage(owner)).containsExactly(List.of("stop", 7L, 7L));
+        assertThat(db.sql("select count(*) as n from messages where tenant_id = :tenant and role = 'assistant'")
+                .bind("tenant", owner.tenantId()).map(row -> row.get("n", Long.class)).one().block()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerWhoseConversationIsDeletedMeanwhileIsCountedOnceAndNotSaved() {
+        Account owner = api.signup("Deleted meanwhile");
+        upload(owner, "heron.txt", "The grey heron fishes in the pond at dawn.");
+        OLLAMA.answer("The", " heron", " fishes", " at", " dawn", " [1].").tokenDelay(Duration.ofMillis(300));
+
+        List<ServerSentEvent<JsonNode>> events = ask(owner, Map.of("question", "When does the heron fish?"))
+                .concatMap(event -> "conversation".equals(event.event())
+                        ? db.sql("delete from conversations where id = :id")
+                                .bind("id", java.util.UUID.fromString(event.data().get("conversation_id").asString()))
+                                .then().thenReturn(event)
+                        : reactor.core.publisher.Mono.just(event))
+                .collectList().block(Duration.ofSeconds(30));
+
+        assertThat(events).extracting(ServerSentEvent::event).last().isEqualTo("error");
+        assertThat(events.get(events.size() - 1).data().get("code").asString()).isEqualTo("not_found");
+        // the error follows the statement that saved the usage, and any second try of it
+        assertThat(usage(owner)).containsExactly(List.of("stop", 6L, 6L));
+        assertThat(db.sql("select count(*) as n from messages where tenant_id = :tenant")
+                .bind("tenant", owner.tenantId()).map(row -> row.get("n", Long.class)).one().block()).isZero();
+    }
+
+    /** The tenant's answers: outcome, completion tokens, and the month's completion tokens counted. */
+    private List<List<Object>> usage(Account owner) {
+        return db.sql("""
+                        select r.outcome, r.completion_tokens, c.used from usage_records r
+                        join quota_counters c on c.tenant_id = r.tenant_id and c.quota = 'monthly_completion_tokens'
+                        where r.tenant_id = :tenant and r.kind = 'answer' order by r.id""")
+                .bind("tenant", owner.tenantId())
+                .map(row -> List.<Object>of(row.get("outcome", String.class), row.get("completion_tokens", Integer.class).longValue(),
+                        row.get("used", Long.class)))
+                .all().collectList().block(Duration.ofSeconds(10));
     }
 
     @Test
@@ -110,18 +148,18 @@ class ChatApiTest extends IntegrationTest {
         assertThat(answer.get("role").asString()).isEqualTo("assistant");
         assertThat(answer.get("content").asString()).startsWith(" word0 word1 word2 word3");
         // metered once, with what was streamed, and the rest of the month's reservation given back
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(db.sql("""
-                        select r.outcome, r.completion_tokens, c.used from usage_records r
-                        join quota_counters c on c.tenant_id = r.tenant_id and c.quota = 'monthly_completion_tokens'
-                        where r.tenant_id = :tenant and r.kind = 'answer'""")
-                .bind("tenant", owner.tenantId())
-                .map(row -> List.of(row.get("outcome", String.class), row.get("completion_tokens", Integer.class).longValue(),
-                        row.get("used", Long.class)))
-                .all().collectList().block())
-                .singleElement().satisfies(row -> {
-                    assertThat(row.get(0)).isEqualTo("cancelled");
-                    assertThat((Long) row.get(1)).isBetween(4L, 99L).isEqualTo(row.get(2));
-                }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !usage(owner).isEmpty());
+        // a follow-up that runs to its end: a late second record of the first answer would be seen with it
+        OLLAMA.answer("Calm", " seas").tokenDelay(Duration.ZERO);
+        assertThat(ask(owner, Map.of("question", "And the storm?", "conversation_id", conversationId))
+                .map(ServerSentEvent::event).blockLast(Duration.ofSeconds(30))).isEqualTo("done");
+        List<List<Object>> usage = usage(owner);
+        assertThat(usage).hasSize(2);
+        assertThat(usage.get(0).get(0)).isEqualTo("cancelled");
+        long streamed = (Long) usage.get(0).get(1);
+        assertThat(streamed).isBetween(4L, 99L);
+        assertThat(usage.get(1)).containsExactly("stop", 2L, streamed + 2);
+        assertThat(awaitMessages(owner, conversationId, 4).get("messages")).hasSize(4);
     }
 
     @Test

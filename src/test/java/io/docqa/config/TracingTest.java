@@ -20,6 +20,7 @@ import io.docqa.support.IntegrationTest;
 import io.micrometer.tracing.Tracer;
 import io.docqa.support.ServiceInstance;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -70,6 +71,7 @@ class TracingTest extends IntegrationTest {
             assertThat(untraced.beans(SpanExporter.class)).as("span exporters").isEmpty();
             // nor is a span started, nor made current around every signal, for nobody to read
             assertThat(untraced.bean(Tracer.class)).as("tracer").isSameAs(Tracer.NOOP);
+            assertThat(untraced.bean(SdkTracerProvider.class).getSampler()).as("spans started by the SDK").isEqualTo(Sampler.alwaysOff());
             untraced.http().get().uri("/actuator/health/liveness").header("traceparent", TRACEPARENT)
                     .exchange().expectStatus().isOk();
             untraced.bean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
