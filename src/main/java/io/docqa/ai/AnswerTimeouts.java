@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -32,44 +33,47 @@ final class AnswerTimeouts {
         this.answer = answer;
     }
 
+    /**
+     * The model's chunks and the timer meet in one merge, as signals: whichever end comes first through it is the
+     * answer's end, so a model that finished is never followed by a timeout, nor a timeout by a chunk.
+     */
     <T> Flux<T> apply(Flux<T> chunks) {
         return Flux.defer(() -> {
             Watch watch = new Watch(now());
-            return chunks.doOnNext(chunk -> watch.lastChunk = now())
-                    .takeUntilOther(expiry(watch).onErrorResume(LlmException.class, timeout -> {
-                        watch.timeout = timeout;
-                        return Mono.just(timeout);
-                    }))
-                    .concatWith(Mono.defer(() -> watch.timeout == null ? Mono.empty() : Mono.error(watch.timeout)))
+            Mono<Signal<T>> expired = expiry(watch).<Signal<T>>then(Mono.empty())
+                    .onErrorResume(LlmException.class, timeout -> Mono.just(Signal.error(timeout)));
+            return Flux.merge(chunks.doOnNext(chunk -> watch.lastChunk = now()).materialize(), expired)
+                    .takeUntil(signal -> !signal.isOnNext())
+                    .<T>dematerialize()
                     .onBackpressureBuffer();
         });
     }
 
     /**
      * Fails when a limit of the answer is hit; never completes. Until the first token it looks at least every stall
-     * limit, so that a first token is followed by a look no later than its stall limit.
+     * limit, so that a first token is followed by a look no later than its stall limit. Each look is a new subscription
+     * of the same check, not one nested in the last: an answer looks thousands of times.
      */
-    private Mono<LlmException> expiry(Watch watch) {
-        return Mono.defer(() -> {
-            long deadline = watch.started + answer.toNanos();
-            long last = watch.lastChunk;
-            boolean first = last == NONE;
-            Duration limit = first ? firstToken : stall;
-            long limitDue = (first ? watch.started : last) + limit.toNanos();
-            long now = now();
-            long left = Math.min(deadline, limitDue) - now;
-            if (left > 0) {
-                if (first) {
-                    left = Math.min(left, stall.toNanos());
-                }
-                return Mono.delay(Duration.ofNanos(left)).then(expiry(watch));
-            }
-            if (deadline < limitDue) {
-                return Mono.error(timeout("The model did not finish its answer within " + human(answer)));
-            }
-            return Mono.error(timeout((first ? "The model sent no first token within " : "The model stalled: no token for ")
-                    + human(limit)));
-        });
+    private Mono<Void> expiry(Watch watch) {
+        return Mono.defer(() -> look(watch)).repeat().then();
+    }
+
+    /** Waits until the next look, or fails with the limit that was hit. */
+    private Mono<Void> look(Watch watch) {
+        long deadline = watch.started + answer.toNanos();
+        long last = watch.lastChunk;
+        boolean first = last == NONE;
+        Duration limit = first ? firstToken : stall;
+        long limitDue = (first ? watch.started : last) + limit.toNanos();
+        long left = Math.min(deadline, limitDue) - now();
+        if (left > 0) {
+            return Mono.delay(Duration.ofNanos(first ? Math.min(left, stall.toNanos()) : left)).then();
+        }
+        if (deadline < limitDue) {
+            return Mono.error(timeout("The model did not finish its answer within " + human(answer)));
+        }
+        return Mono.error(timeout((first ? "The model sent no first token within " : "The model stalled: no token for ")
+                + human(limit)));
     }
 
     private static final long NONE = Long.MIN_VALUE;
@@ -79,7 +83,6 @@ final class AnswerTimeouts {
 
         private final long started;
         private volatile long lastChunk = NONE;
-        private volatile LlmException timeout;
 
         Watch(long started) {
             this.started = started;

@@ -50,7 +50,7 @@ final class CallObservations {
     }
 
     /**
-     * The same for a stream; {@code firstElement} also times the wait for its first element, when not null. Unlike a
+     * The same for a stream; {@code firstElement} also times the wait for its first element, when not null. As for a
      * single call, the observation is not made the stream's current one: with automatic context propagation, a context
      * written around the stream would set and reset the thread locals for every element (every token of an answer),
      * and nothing inside the stream reads it (its span's parent is set here, from the subscriber's context).

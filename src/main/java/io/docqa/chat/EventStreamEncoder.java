@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import org.springframework.http.codec.ServerSentEvent;
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,7 +29,7 @@ final class EventStreamEncoder {
     byte[] encode(ChatEvent event) {
         byte[] number = Long.toString(++id).getBytes(StandardCharsets.ISO_8859_1);
         if (event instanceof ChatEvent.Token token) {
-            byte[] text = JsonStringEncoder.getInstance().quoteAsUTF8(token.text());
+            byte[] text = JsonText.quoted(token.text());
             ByteArrayOutputStream out = new ByteArrayOutputStream(ID.length + number.length + TOKEN.length + text.length + TOKEN_END.length);
             out.writeBytes(ID);
             out.writeBytes(number);

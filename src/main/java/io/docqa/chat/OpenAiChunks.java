@@ -9,7 +9,6 @@ import java.util.UUID;
 import io.docqa.chat.OpenAiCompletion.Chunk;
 import io.docqa.chat.OpenAiCompletion.ChunkChoice;
 import io.docqa.chat.OpenAiCompletion.Delta;
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,7 +46,7 @@ final class OpenAiChunks {
                 beforeText = template.substring(0, place).getBytes(StandardCharsets.UTF_8);
                 afterText = template.substring(place + PLACE.length()).getBytes(StandardCharsets.UTF_8);
             }
-            byte[] text = JsonStringEncoder.getInstance().quoteAsUTF8(token.text());
+            byte[] text = JsonText.quoted(token.text());
             ByteArrayOutputStream out = new ByteArrayOutputStream(beforeText.length + text.length + afterText.length);
             out.writeBytes(beforeText);
             out.writeBytes(text);

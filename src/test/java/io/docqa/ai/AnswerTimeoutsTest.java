@@ -6,7 +6,12 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /** The three limits with the production defaults, in virtual time. */
@@ -91,6 +96,50 @@ class AnswerTimeoutsTest {
                 .expectNextCount(9)
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
+    }
+
+    /**
+     * The model finishes while the timer, having found the stall limit hit, is on its way: the end that comes first
+     * ends the answer. Here the model's end is made to come while the timer's timeout is being put together (when the
+     * timeout becomes a value), so it comes first and the answer completes, with no TIMEOUT after it.
+     */
+    @Test
+    void aModelThatFinishesBeforeTheTimersTimeoutArrivesCompletes() {
+        Sinks.Many<Long> model = Sinks.many().unicast().onBackpressureBuffer();
+        Hooks.onEachOperator("modelFinishesFirst", publisher -> publisher instanceof Fuseable.ScalarCallable<?> value
+                && holdsTimeout(value) ? Mono.from(publisher).doOnSubscribe(subscription -> model.tryEmitComplete()) : publisher);
+        try {
+            StepVerifier.withVirtualTime(() -> timeouts.apply(model.asFlux()))
+                    .then(() -> model.tryEmitNext(1L))
+                    .expectNext(1L)
+                    .thenAwait(Duration.ofSeconds(30))
+                    .expectComplete()
+                    .verify(Duration.ofSeconds(5));
+        } finally {
+            Hooks.resetOnEachOperator("modelFinishesFirst");
+        }
+    }
+
+    private static boolean holdsTimeout(Fuseable.ScalarCallable<?> publisher) {
+        Object value;
+        try {
+            value = publisher.call();
+        } catch (Exception error) {
+            return false;
+        }
+        return value instanceof LlmException || value instanceof Signal<?> signal && signal.getThrowable() instanceof LlmException;
+    }
+
+    /** The timer looks again about once per stall limit; thousands of looks do not nest one in the other. */
+    @Test
+    void aLongAnswerWithATinyStallLimitLooksThousandsOfTimes() {
+        AnswerTimeouts tight = new AnswerTimeouts(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMinutes(10));
+        StepVerifier.withVirtualTime(() -> tight.apply(Flux.interval(Duration.ofMillis(5))))
+                .expectSubscription()
+                .thenAwait(Duration.ofMinutes(10))
+                .thenConsumeWhile(token -> true)
+                .expectErrorSatisfies(error -> assertTimeout(error, "The model did not finish its answer within 600 s"))
+                .verify(Duration.ofSeconds(30));
     }
 
     private static void assertTimeout(Throwable error, String message) {

@@ -22,7 +22,11 @@ import reactor.core.publisher.Flux;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The hand-made event stream is byte for byte what Spring's {@code ServerSentEvent} writer made of the same events. */
+/**
+ * The hand-made event stream is byte for byte what Spring's {@code ServerSentEvent} writer made of the same events. A
+ * token's text is escaped without the mapper, so the mapper's settings (here only the app's snake case) do not reach it:
+ * a setting that changes how strings are written would show here as a difference from Spring's writer.
+ */
 class EventStreamEncoderTest {
 
     private final JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
@@ -48,6 +52,18 @@ class EventStreamEncoderTest {
         ours.append(new String(EventStreamEncoder.KEEP_ALIVE, StandardCharsets.UTF_8));
 
         assertThat(ours.toString()).isEqualTo(spring(events, error));
+    }
+
+    /** An unpaired surrogate (a passage copied verbatim can hold one) becomes U+FFFD; the stream goes on. */
+    @Test
+    void writesAnUnpairedSurrogateAsTheReplacementCharacter() {
+        EventStreamEncoder encoder = new EventStreamEncoder(json);
+        assertThat(new String(encoder.encode(new ChatEvent.Token("a\uD83D")), StandardCharsets.UTF_8))
+                .isEqualTo("id:1\nevent:token\ndata:{\"text\":\"a\uFFFD\"}\n\n");
+        assertThat(new String(encoder.encode(new ChatEvent.Token("\uDC00b")), StandardCharsets.UTF_8))
+                .isEqualTo("id:2\nevent:token\ndata:{\"text\":\"\uFFFDb\"}\n\n");
+        assertThat(new String(encoder.encode(new ChatEvent.Token("\uD83D\uD83D\uDE00 \uDE00")), StandardCharsets.UTF_8))
+                .isEqualTo("id:3\nevent:token\ndata:{\"text\":\"\uFFFD\uD83D\uDE00 \uFFFD\"}\n\n");
     }
 
     /** What the handler wrote before: each event as a {@code ServerSentEvent}, through Spring's writer and Jackson. */
