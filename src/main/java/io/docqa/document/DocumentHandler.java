@@ -56,7 +56,7 @@ class DocumentHandler {
         return Caller.of(request).flatMap(caller -> {
             Flux<IngestionEvent> events = shutdown.endedAtShutdown(ingestion.embedderReady()
                     .then(ingestion.withinQuota(caller.tenantId(), request.headers().contentLength().orElse(-1)))
-                    .thenMany(MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller, file).concatMap(event -> audited(caller, event)))));
+                    .thenMany(MultipartUpload.eachFile(request, limits, file -> ingestion.ingest(caller, file, document -> audited(caller, document)))));
             if (stream) {
                 return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(asServerSentEvents(request, events), ServerSentEvent.class);
@@ -106,15 +106,10 @@ class DocumentHandler {
     }
 
     /** A file's document, once it is {@code ready} or {@code failed}, is recorded as uploaded. */
-    private Mono<IngestionEvent> audited(Caller caller, IngestionEvent event) {
-        if (!(event instanceof IngestionEvent.Finished finished)) {
-            return Mono.just(event);
-        }
-        Document document = finished.document();
+    private Mono<Void> audited(Caller caller, Document document) {
         return audit.record(caller.tenantId(), AuditActor.of(caller), AuditAction.DOCUMENT_UPLOADED,
                         AuditTarget.of("document", document.id()), Map.of("filename", document.filename(),
-                                "status", document.status().json(), "size_bytes", document.sizeBytes()))
-                .thenReturn(event);
+                                "status", document.status().json(), "size_bytes", document.sizeBytes()));
     }
 
     private static Flux<ServerSentEvent<Object>> asServerSentEvents(ServerRequest request, Flux<IngestionEvent> events) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,11 +80,15 @@ class DocumentIngestion {
     /**
      * Ingests one file of an upload. The work runs apart from the request: a client that goes away before every byte
      * of the file has arrived stops it (the document ends {@code failed}); once every byte is here, the file is indexed
-     * to its end whether or not the client still listens.
+     * to its end whether or not the client still listens, and {@code finished} is given the document once it is
+     * {@code ready} or {@code failed} in either case.
      */
-    Flux<IngestionEvent> ingest(Caller uploader, UploadedFile file) {
+    Flux<IngestionEvent> ingest(Caller uploader, UploadedFile file, Function<Document, Mono<Void>> finished) {
         return Detachable.run(allBytesArrived -> metrics.observe(quota.limits(uploader.tenantId())
-                .flatMapMany(quotas -> ingestFile(new Upload(uploader, quotas), file, allBytesArrived))));
+                        .flatMapMany(quotas -> ingestFile(new Upload(uploader, quotas), file, allBytesArrived)))
+                .concatMap(event -> event instanceof IngestionEvent.Finished done
+                        ? finished.apply(done.document()).thenReturn(event)
+                        : Mono.just(event)));
     }
 
     /** Who uploads, and the quotas of the tenant when the file began. */

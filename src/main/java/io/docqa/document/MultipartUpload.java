@@ -1,6 +1,9 @@
 package io.docqa.document;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.reactivestreams.Publisher;
@@ -20,9 +23,10 @@ import reactor.core.publisher.Mono;
  * {@link UploadedFile} while its bytes are still arriving. The parts are read strictly one after another; once every
  * byte of a file has arrived, the next part is read while that file is still worked on, up to
  * {@code docqa.upload.files-in-flight} files at once. What the files emit comes out file after file, in the order of the
- * parts. A file that fails before its bytes have all arrived, a part refused or a request that cannot be read further
- * stops the reading of further parts; the files before it are reported first. Other parts are skipped; the number of
- * files and parts is limited, and a declared length beyond any acceptable is refused before a byte is read.
+ * parts. Once a file fails, a part is refused or the request cannot be read further, no further part is read (nor the
+ * rest of a file that failed while its bytes arrived): the files already under way end and are reported, then the
+ * upload ends with the first failure in the order of the parts. Other parts are skipped; the number of files and parts
+ * is limited, and a declared length beyond any acceptable is refused before a byte is read.
  */
 final class MultipartUpload {
 
@@ -45,47 +49,60 @@ final class MultipartUpload {
         }
         AtomicLong files = new AtomicLong();
         AtomicLong parts = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Function<UploadedFile, Flux<T>> watched = file -> failed.get()
+                ? Flux.error(InFlightFile.STOPPED)
+                : Flux.from(handle.apply(file)).doOnError(error -> failed.set(true));
         return request.bodyToFlux(PartEvent.class)
                 .windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, events) -> {
                     if (!first.hasValue()) {
                         return events.thenMany(Flux.<Flux<T>>empty());
                     }
+                    if (failed.get()) {
+                        return Flux.<Flux<T>>error(InFlightFile.STOPPED);
+                    }
                     PartEvent head = first.get();
                     boolean isFile = head instanceof FilePartEvent && "file".equals(head.name());
                     if ((isFile ? files.incrementAndGet() : 0) > limits.maxParts() || parts.incrementAndGet() > 2L * limits.maxParts()) {
-                        return discard(events).thenMany(lastOfUpload(Flux.<T>error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE,
-                                "too_many_files", "At most " + limits.maxParts() + " files per upload"))));
+                        return Flux.<Flux<T>>error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE,
+                                "too_many_files", "At most " + limits.maxParts() + " files per upload"));
                     }
                     if (!isFile) {
                         return discard(events).thenMany(Flux.<Flux<T>>empty());
                     }
                     MediaType declaredType = head.headers().getContentType();
-                    return InFlightFile.of(handle, ContentSniffer.safeFilename(((FilePartEvent) head).filename()),
+                    return InFlightFile.of(watched, ContentSniffer.safeFilename(((FilePartEvent) head).filename()),
                             declaredType == null ? null : declaredType.toString(),
-                            events.map(PartEvent::content).onErrorMap(MultipartUpload::connectionLost, UploadInterruptedException::new));
+                            events.map(PartEvent::content).onErrorMap(MultipartUpload::interrupted, UploadInterruptedException::new));
                 }), 0)
+                .doOnDiscard(PartEvent.class, event -> DataBufferUtils.release(event.content()))
                 .onErrorResume(error -> Flux.just(Flux.error(error)))
                 .flatMapSequential(work -> work.materialize().filter(signal -> !signal.isOnComplete()), limits.filesInFlight(), EVENTS_AHEAD)
-                .<T>dematerialize()
-                .concatWith(Mono.defer(() -> files.get() == 0
-                        ? Mono.error(ApiException.invalid("file", "at least one part named 'file' is required"))
+                .<T>handle((signal, sink) -> {
+                    if (signal.isOnNext()) {
+                        sink.next(signal.get());
+                    } else if (signal.getThrowable() != InFlightFile.STOPPED) {
+                        failure.compareAndSet(null, signal.getThrowable());
+                    }
+                })
+                .concatWith(Mono.defer(() -> failure.get() != null ? Mono.error(failure.get())
+                        : files.get() == 0 ? Mono.error(ApiException.invalid("file", "at least one part named 'file' is required"))
                         : Mono.empty()));
     }
 
-    /** The connection closed or was reset (Reactor may wrap the transport's exception, the codec a decoding one). */
-    private static boolean connectionLost(Throwable error) {
+    /**
+     * The file's bytes stopped before their end because the connection closed or was reset (Reactor may wrap the
+     * transport's exception, the codec a decoding one), or because the upload was cancelled while they arrived.
+     */
+    private static boolean interrupted(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof AbortedException || AbortedException.isConnectionReset(cause)) {
+            if (cause instanceof AbortedException || cause instanceof CancellationException || AbortedException.isConnectionReset(cause)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Hands on {@code events} and reads no further part: the upload ends with them, after the files before. */
-    private static <T> Flux<Flux<T>> lastOfUpload(Flux<T> events) {
-        return Flux.concat(Mono.just(events), Mono.never());
     }
 
     private static Mono<Void> discard(Flux<PartEvent> events) {

@@ -41,6 +41,15 @@ public final class RequestFacts {
         return context.put(KEY, this);
     }
 
+    /**
+     * Only the facts of the request whose pipeline has {@code context}, for work that outlives the request: the rest of
+     * its context (the response's hooks, among others) must not reach that work.
+     */
+    public static Context carriedFrom(ContextView context) {
+        RequestFacts facts = in(context);
+        return facts == null ? Context.empty() : Context.of(KEY, facts);
+    }
+
     public String requestId() {
         return requestId;
     }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,8 @@ class UploadOnTheWireTest extends IntegrationTest {
         assertThat(whole.chunkCount()).as("more than one batch").isGreaterThan(64);
         assertThat(chunkRows(whole.id())).isEqualTo(whole.chunkCount());
         assertThat(index.count(new TenantId(owner.tenantId()), whole.id()).block()).isEqualTo(whole.chunkCount());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(uploadAuditRequestIds(whole.id()))
+                .as("recorded as uploaded, with the request it came in").singleElement().isNotEqualTo("(none)"));
     }
 
     @Test
@@ -96,6 +100,13 @@ class UploadOnTheWireTest extends IntegrationTest {
                 .one()
                 .defaultIfEmpty(new Row(null, "absent", null, 0))
                 .block();
+    }
+
+    private List<String> uploadAuditRequestIds(UUID documentId) {
+        return db.sql("select request_id from audit_events where action = 'document_uploaded' and target_id = :id")
+                .bind("id", documentId.toString())
+                .map(r -> Optional.ofNullable(r.get("request_id", String.class)).orElse("(none)"))
+                .all().collectList().block();
     }
 
     private long chunkRows(UUID documentId) {
