@@ -87,7 +87,12 @@ class DocumentIngestion {
         return Detachable.run(allBytesArrived -> metrics.observe(quota.limits(uploader.tenantId())
                         .flatMapMany(quotas -> ingestFile(new Upload(uploader, quotas), file, allBytesArrived)))
                 .concatMap(event -> event instanceof IngestionEvent.Finished done
-                        ? finished.apply(done.document()).thenReturn(event)
+                        ? finished.apply(done.document())
+                                .onErrorResume(error -> {
+                                    log.warn("Could not record the end of the ingestion of document {}: {}", done.document().id(), error.toString());
+                                    return Mono.empty();
+                                })
+                                .thenReturn(event)
                         : Mono.just(event)));
     }
 
@@ -114,10 +119,18 @@ class DocumentIngestion {
                         return groups.doOnNext(list -> list.forEach(DataBufferUtils::release))
                                 .thenMany(Flux.error(new ApiException(HttpStatus.BAD_REQUEST, "empty_file", "'" + file.filename() + "' is empty")));
                     }
-                    DocumentKind kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
+                    List<DataBuffer> head = first.get();
+                    DocumentKind kind;
+                    try {
+                        kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
+                    } catch (RuntimeException unsupported) {
+                        head.forEach(DataBufferUtils::release);
+                        return Flux.error(unsupported);
+                    }
                     Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
                     return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType(), upload.quotas().of(Quota.DOCUMENTS),
-                                    upload.quotas().of(Quota.BYTES)),
+                                            upload.quotas().of(Quota.BYTES))
+                                    .doOnError(noLease -> head.forEach(DataBufferUtils::release)),
                             lease -> indexed(upload, lease, kind, bytes, meter),
                             lease -> Mono.fromRunnable(() -> leases.release(lease)),
                             (lease, error) -> abandon(lease, error),
