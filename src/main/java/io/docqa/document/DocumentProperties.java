@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("docqa.documents")
 record DocumentProperties(
         @DefaultValue("100") int maxPageSize,
-        @DefaultValue("64") int embedBatchSize,
+        @DefaultValue("256") int embedBatchSize,
         @DefaultValue("2") int embedBatchesInFlight,
         @DefaultValue("2m") Duration ingestionLease,
         @DefaultValue("1m") Duration recoveryInterval) {

@@ -60,7 +60,7 @@ class UploadOnTheWireTest extends IntegrationTest {
     void aFileWhoseBytesAllArrivedIsIndexedToTheEndAfterItsClientLeft() {
         Account owner = api.signup("Leaves at the end");
         RawUpload upload = RawUpload.start(port, owner.bearer(), "text/event-stream")
-                .file("whole.txt", Uploads.prose("persistence", 700).getBytes(StandardCharsets.UTF_8))
+                .file("whole.txt", Uploads.prose("persistence", 2800).getBytes(StandardCharsets.UTF_8))
                 .finish();
         // the first progress comes once the file is spooled (every byte here) and a first batch is stored
         assertThat(upload.readUntil("event:progress")).isTrue();
@@ -70,7 +70,7 @@ class UploadOnTheWireTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(120)).until(() -> !"ingesting".equals(row(owner, "whole.txt").status()));
         Row whole = row(owner, "whole.txt");
         assertThat(whole.status()).isEqualTo("ready");
-        assertThat(whole.chunkCount()).as("more than one batch").isGreaterThan(64);
+        assertThat(whole.chunkCount()).as("more than one batch (DOCQA_DOCUMENTS_EMBED_BATCH_SIZE 256)").isGreaterThan(256);
         assertThat(chunkRows(whole.id())).isEqualTo(whole.chunkCount());
         assertThat(index.count(new TenantId(owner.tenantId()), whole.id()).block()).isEqualTo(whole.chunkCount());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(uploadAuditRequestIds(whole.id()))
