@@ -34,7 +34,7 @@ final class ChromaCollections implements AutoCloseable {
     private static final int QUEUED_CALLS_PER_THREAD = 128;
     private static final int CREATION_ATTEMPTS = 4;
     /** What a search reads: never the stored vectors, which are most of an answer's bytes and of its parsing. */
-    private static final List<String> QUERY_INCLUDES = List.of("documents", "metadatas", "distances");
+    private static final List<String> QUERY_INCLUDES = List.of("metadatas", "distances");
 
     private final ChromaProperties properties;
     private final ReactorHttpClient http;
@@ -74,7 +74,7 @@ final class ChromaCollections implements AutoCloseable {
 
     /**
      * Chroma's answer to a query of the {@code n} records nearest to {@code vector} that match {@code where} (all when
-     * it is empty): ids, documents, metadatas and distances. Empty when there is no collection; nothing is created.
+     * it is empty): ids, metadatas and distances. Empty when there is no collection; nothing is created.
      * Non-blocking: the collection's id is cached, and looked up again when Chroma no longer knows it.
      */
     Mono<JsonNode> query(ChromaAddress collection, float[] vector, int n, Map<String, Object> where) {

@@ -1,6 +1,7 @@
 package io.docqa.chat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import io.docqa.ai.EmbeddingModel;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorMatch;
 import io.docqa.document.DocumentDirectory;
+import io.docqa.document.DocumentDirectory.ChunkKey;
+import io.docqa.document.DocumentDirectory.ReadyChunk;
 import io.docqa.document.IndexGenerations;
 import io.docqa.document.KeywordHit;
 import io.docqa.document.KeywordQuery;
@@ -97,8 +100,8 @@ class Retrieval {
                     : embedder.embedAll(model, List.of(question.text(), before))
                             .map(vectors -> QueryVectors.weighted(vectors.get(0), vectors.get(1), properties.followUpWeight()));
             return query.flatMap(vector -> index.search(tenant, generation, vector, properties.candidates(), 0, question.documentIds()));
-        }).flatMap(matches -> directory.readyNames(tenant, matches.stream().map(VectorMatch::documentId).distinct().toList())
-                .map(names -> new VectorFound(matches.stream().filter(match -> names.containsKey(match.documentId())).toList(), names)));
+        }).flatMap(matches -> directory.readyChunks(tenant, matches.stream().map(match -> new ChunkKey(match.documentId(), match.chunkIndex())).toList())
+                .map(ready -> VectorFound.of(matches, ready)));
     }
 
     /**
@@ -140,5 +143,23 @@ class Retrieval {
     record VectorFound(List<VectorMatch> matches, Map<UUID, String> names) {
 
         static final VectorFound NONE = new VectorFound(List.of(), Map.of());
+
+        /** The matches that are chunks of ready documents, in their order, with their texts. */
+        static VectorFound of(List<VectorMatch> matches, List<ReadyChunk> ready) {
+            Map<ChunkKey, ReadyChunk> byKey = new HashMap<>();
+            Map<UUID, String> names = new HashMap<>();
+            for (ReadyChunk chunk : ready) {
+                byKey.put(chunk.key(), chunk);
+                names.put(chunk.key().documentId(), chunk.filename());
+            }
+            List<VectorMatch> found = new ArrayList<>(matches.size());
+            for (VectorMatch match : matches) {
+                ReadyChunk chunk = byKey.get(new ChunkKey(match.documentId(), match.chunkIndex()));
+                if (chunk != null) {
+                    found.add(match.withText(chunk.text()));
+                }
+            }
+            return new VectorFound(found, names);
+        }
     }
 }
