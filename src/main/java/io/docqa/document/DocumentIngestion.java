@@ -119,18 +119,10 @@ class DocumentIngestion {
                         return groups.doOnNext(list -> list.forEach(DataBufferUtils::release))
                                 .thenMany(Flux.error(new ApiException(HttpStatus.BAD_REQUEST, "empty_file", "'" + file.filename() + "' is empty")));
                     }
-                    List<DataBuffer> head = first.get();
-                    DocumentKind kind;
-                    try {
-                        kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
-                    } catch (RuntimeException unsupported) {
-                        head.forEach(DataBufferUtils::release);
-                        return Flux.error(unsupported);
-                    }
+                    DocumentKind kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
                     Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
                     return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType(), upload.quotas().of(Quota.DOCUMENTS),
-                                            upload.quotas().of(Quota.BYTES))
-                                    .doOnError(noLease -> head.forEach(DataBufferUtils::release)),
+                                    upload.quotas().of(Quota.BYTES)),
                             lease -> indexed(upload, lease, kind, bytes, meter),
                             lease -> Mono.fromRunnable(() -> leases.release(lease)),
                             (lease, error) -> abandon(lease, error),

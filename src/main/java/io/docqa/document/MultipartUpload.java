@@ -105,8 +105,7 @@ final class MultipartUpload {
         return false;
     }
 
-    /** Reads a part to its end; each event it drops is released by the upload's discard hook. */
     private static Mono<Void> discard(Flux<PartEvent> events) {
-        return events.then();
+        return events.doOnNext(event -> DataBufferUtils.release(event.content())).then();
     }
 }
