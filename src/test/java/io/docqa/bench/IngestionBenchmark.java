@@ -28,17 +28,15 @@ import tools.jackson.databind.JsonNode;
  * turn, file by file, keeps the drift of a shared machine's speed out of their ratio.</li>
  * <li>Many small files ({@link SmallFilesIngestion}): up to {@code --small-files} real pages of a manual (HTML of a few KB
  * of text each, from Debian's python3-doc), {@code --files-per-request} per request and {@code --requests-at-once}
- * requests at a time, each round's upload followed by the raw embedding of its chunk texts as above.</li>
+ * requests at a time, each round's upload followed by the raw embedding of its chunk texts as above; the pages are
+ * first uploaded once to a tenant of their own, unmeasured, so that the HTML path is compiled too.</li>
  * <li>A {@code --large-mb} MB file is uploaded; it must end {@code ready}.</li>
  * </ol>
  * Peak heaps are read from the service's GC log, which costs it nothing, rather than by polling its metrics.
  */
 public final class IngestionBenchmark {
 
-    /**
-     * Pages uploaded to another tenant before the pages are measured, so that the JIT has compiled the HTML path (it
-     * took a seventh of the service's CPU in a measured phase that came cold).
-     */
+    /** At most this many pages go to the warm-up tenant (the JIT took a seventh of the service's CPU on cold pages). */
     private static final int SMALL_FILES_WARM_UP = 300;
 
     public static void main(String[] args) throws Exception {
