@@ -87,13 +87,17 @@ class DocumentIngestion {
         return Detachable.run(allBytesArrived -> metrics.observe(quota.limits(uploader.tenantId())
                         .flatMapMany(quotas -> ingestFile(new Upload(uploader, quotas), file, allBytesArrived)))
                 .concatMap(event -> event instanceof IngestionEvent.Finished done
-                        ? finished.apply(done.document())
-                                .onErrorResume(error -> {
-                                    log.warn("Could not record the end of the ingestion of document {}: {}", done.document().id(), error.toString());
-                                    return Mono.empty();
-                                })
-                                .thenReturn(event)
+                        ? told(finished, done.document()).thenReturn(event)
                         : Mono.just(event)));
+    }
+
+    /** The end of a file given to {@code finished}; a failure to record it is logged, not the upload's. */
+    private static Mono<Void> told(Function<Document, Mono<Void>> finished, Document document) {
+        return finished.apply(document)
+                .onErrorResume(error -> {
+                    log.warn("Could not record the end of the ingestion of document {}: {}", document.id(), error.toString());
+                    return Mono.empty();
+                });
     }
 
     /** Who uploads, and the quotas of the tenant when the file began. */

@@ -36,9 +36,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class IngestionBenchmark {
 
-    /** At most this many pages go to the warm-up tenant (the JIT took a seventh of the service's CPU on cold pages). */
-    private static final int SMALL_FILES_WARM_UP = 300;
-
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         Path dir = Path.of("target", "bench", "corpus");
@@ -112,10 +109,10 @@ public final class IngestionBenchmark {
             if (!smallPages.isEmpty()) {
                 System.out.printf("small files: %d pages, %.1f MB of HTML, load average %s%n", smallPages.size(),
                         bytes(smallPages) / 1e6, loadAverage());
-                List<Path> warmUpPages = smallPages.subList(0, Math.min(SMALL_FILES_WARM_UP, smallPages.size()));
-                new SmallFilesIngestion(warmUpPages, options.filesPerRequest(), options.requestsAtOnce())
+                // cold, the JIT compiler took a seventh of the service's CPU during the pages
+                new SmallFilesIngestion(smallPages, options.filesPerRequest(), options.requestsAtOnce())
                         .run(api, api.signup("ingestion benchmark, pages to warm up"), service.pid(), texts -> 0L);
-                System.out.printf("small files: warmed up with %d pages in a tenant of their own%n", warmUpPages.size());
+                System.out.printf("small files: warmed up with the %d pages in a tenant of their own%n", smallPages.size());
                 small = new SmallFilesIngestion(smallPages, options.filesPerRequest(), options.requestsAtOnce())
                         .run(api, token, service.pid(), texts -> embedAll(raw, texts));
             }
