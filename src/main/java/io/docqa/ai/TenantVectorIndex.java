@@ -26,6 +26,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.docqa.tenant.TenantId;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -58,6 +59,7 @@ public class TenantVectorIndex implements AutoCloseable {
     private final IndexGeneration configured;
     private final ChromaIsolation isolation;
     private final CallObservations observations;
+    private final ChromaWrites writes;
 
     TenantVectorIndex(ChromaProperties properties, Embedder embedder) {
         this(properties, embedder, CallObservations.none());
@@ -73,6 +75,11 @@ public class TenantVectorIndex implements AutoCloseable {
         this.configured = IndexGeneration.of(embedder.model());
         this.isolation = properties.isolation();
         this.observations = observations;
+        this.writes = new ChromaWrites(properties.addLinger(), properties.maxAddRecords(), Schedulers.parallel(),
+                (address, records) -> observed("add", chroma.withStore(address, store -> {
+                    store.addAll(records.ids(), records.vectors(), records.segments());
+                    return null;
+                })));
     }
 
     /**
@@ -90,16 +97,22 @@ public class TenantVectorIndex implements AutoCloseable {
 
     /** Stores chunks embedded for {@code generation} in its collection (see {@link #add(TenantId, List)}). */
     public Mono<Void> add(TenantId tenant, IndexGeneration generation, List<VectorChunk> chunks) {
-        if (chunks.isEmpty()) {
-            return Mono.empty();
-        }
+        return Mono.using(() -> writer(tenant, generation), writer -> writer.add(chunks), VectorWriter::close);
+    }
+
+    /**
+     * A writer of the tenant's collection of {@code generation}, for the adds of one file: while it is open, the adds of
+     * other files to that collection wait a moment for its own to go in the same call to Chroma ({@link ChromaWrites}).
+     */
+    public VectorWriter writer(TenantId tenant, IndexGeneration generation) {
+        return new VectorWriter(tenant, writes.open(address(tenant, generation)));
+    }
+
+    static ChromaWrites.Records records(TenantId tenant, List<VectorChunk> chunks) {
         List<String> ids = chunks.stream().map(chunk -> recordId(chunk.documentId(), chunk.chunkIndex())).toList();
         List<Embedding> vectors = chunks.stream().map(chunk -> Embedding.from(chunk.vector())).toList();
         List<TextSegment> segments = chunks.stream().map(chunk -> TextSegment.from(NO_TEXT, metadata(tenant, chunk))).toList();
-        return observed("add", withStore(tenant, generation, store -> {
-            store.addAll(ids, vectors, segments);
-            return null;
-        }));
+        return new ChromaWrites.Records(ids, vectors, segments);
     }
 
     /**
@@ -135,10 +148,10 @@ public class TenantVectorIndex implements AutoCloseable {
     public Mono<Void> removeDocument(TenantId tenant, IndexGeneration generation, UUID documentId) {
         Filter filter = metadataKey(TENANT_ID).isEqualTo(tenant.toString())
                 .and(metadataKey(DOCUMENT_ID).isEqualTo(documentId.toString()));
-        return observed("remove", withStore(tenant, generation, store -> {
+        return writes.remove(address(tenant, generation), observed("remove", withStore(tenant, generation, store -> {
             store.removeAll(filter);
             return null;
-        }));
+        })));
     }
 
     /** The number of records of one document (0 when the tenant has no collection). Does not create anything. */

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Service;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorChunk;
+import io.docqa.ai.VectorWriter;
 import io.docqa.limits.Quota;
 import io.docqa.limits.QuotaLimits;
 import io.docqa.limits.UsageLedger;
@@ -146,7 +147,8 @@ class DocumentIngestion {
         Mono<Void> notADuplicate = Mono.defer(() -> documents.findReadyBySha(tenant, meter.sha256())
                 .flatMap(existing -> Mono.error(new AlreadyIndexed(existing))));
         Flux<DataBuffer> reserved = quota.reservingBytes(lease, leases.instance(), upload.quotas().of(Quota.BYTES), bytes);
-        Flux<IngestionEvent> progress = reader.read(kind, lease.whileHeld(reserved), notADuplicate)
+        Flux<IngestionEvent> progress = Flux.using(() -> index.writer(tenant, lease.generation()), writer -> reader
+                .read(kind, lease.whileHeld(reserved), notADuplicate)
                 .doOnNext(piece -> lease.progressed())
                 .transform(text -> TextChunker.chunk(text, chunking))
                 .buffer(properties.embedBatchSize())
@@ -157,10 +159,11 @@ class DocumentIngestion {
                         .doOnNext(vectors -> lease.progressed())
                         .map(vectors -> vectorChunks(document.id(), batch, vectors)), properties.embedBatchesInFlight(), 1)
                 .concatMap(batch -> lease.check()
-                        .then(index.add(tenant, lease.generation(), batch))
+                        .then(writer.add(batch))
                         .then(documents.saveChunks(tenant, document.id(), leases.instance(), stored(batch)))
                         .flatMap(held -> held ? Mono.<IngestionEvent>fromSupplier(() -> new IngestionEvent.Progress(document.id(),
-                                document.filename(), meter.bytesRead(), embedded.addAndGet(batch.size()))) : leases.noLongerHeld(lease)));
+                                document.filename(), meter.bytesRead(), embedded.addAndGet(batch.size()))) : leases.noLongerHeld(lease))),
+                VectorWriter::close);
         return progress
                 .concatWith(Flux.defer(() -> complete(lease, meter, embedded.get())))
                 .concatMap(event -> event instanceof IngestionEvent.Finished finished && finished.document().id().equals(document.id())

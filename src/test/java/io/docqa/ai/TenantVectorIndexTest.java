@@ -18,6 +18,9 @@ import java.util.stream.IntStream;
 
 import io.docqa.support.ChromaServer;
 import io.docqa.tenant.TenantId;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -235,6 +238,35 @@ class TenantVectorIndexTest {
                 .as(StepVerifier::create)
                 .assertNext(matches -> assertThat(matches).extracting(VectorMatch::documentId).containsOnly(kept))
                 .verifyComplete();
+    }
+
+    @Test
+    void theAddsOfFilesWrittenAtOnceGoInOneCallAndEveryRecordIsStored() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+        try (TenantVectorIndex counted = new TenantVectorIndex(new ChromaProperties(URI.create(ChromaServer.get().url()),
+                Duration.ofSeconds(30), 4, isolation), embedder, observations, meters)) {
+            TenantId tenant = TenantId.random();
+            UUID first = UUID.randomUUID();
+            UUID second = UUID.randomUUID();
+            try (VectorWriter one = counted.writer(tenant, counted.configuredGeneration());
+                    VectorWriter other = counted.writer(tenant, counted.configuredGeneration())) {
+                Mono.when(one.add(chunks(first, 3)), other.add(chunks(second, 2)))
+                        .as(StepVerifier::create)
+                        .verifyComplete();
+            }
+            Mono.zip(counted.count(tenant, first), counted.count(tenant, second))
+                    .as(StepVerifier::create)
+                    .assertNext(counts -> assertThat(List.of(counts.getT1(), counts.getT2())).containsExactly(3L, 2L))
+                    .verifyComplete();
+            assertThat(meters.find("docqa.chroma.requests").tag("operation", "add").timers())
+                    .as("one call for both").singleElement().satisfies(timer -> assertThat(timer.count()).isEqualTo(1));
+        }
+    }
+
+    private static List<VectorChunk> chunks(UUID document, int n) {
+        return IntStream.range(0, n).mapToObj(i -> new VectorChunk(document, i, null, "chunk " + i, basis(i))).toList();
     }
 
     @Test
