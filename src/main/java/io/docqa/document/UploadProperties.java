@@ -18,7 +18,7 @@ record UploadProperties(
         @DefaultValue("50MB") DataSize maxFileSize,
         @DefaultValue("10") int maxParts,
         @DefaultValue("16KB") DataSize maxPartHeaders,
-        @DefaultValue("3") int filesInFlight,
+        @DefaultValue("6") int filesInFlight,
         Path spoolDir) {
 
     UploadProperties {
