@@ -28,8 +28,10 @@ import tools.jackson.databind.JsonNode;
  * turn, file by file, keeps the drift of a shared machine's speed out of their ratio.</li>
  * <li>Many small files ({@link SmallFilesIngestion}): up to {@code --small-files} real pages of a manual (HTML of a few KB
  * of text each, from Debian's python3-doc), {@code --files-per-request} per request and {@code --requests-at-once}
- * requests at a time, each round's upload followed by the raw embedding of its chunk texts as above; the pages are
- * first uploaded once to a tenant of their own, unmeasured, so that the HTML path is compiled too.</li>
+ * requests under way at a time, the next starting as soon as one ends; then the raw embedding of their chunk texts as
+ * above. The pages are first uploaded {@code --small-warm-ups} times to tenants of their own, unmeasured, so that the
+ * HTML path is compiled too (the JIT compiler is then past most of its work on it: measured after one warm-up it
+ * still took 7-8 % of the service's CPU).</li>
  * <li>A {@code --large-mb} MB file is uploaded; it must end {@code ready}.</li>
  * </ol>
  * Peak heaps are read from the service's GC log, which costs it nothing, rather than by polling its metrics.
@@ -110,9 +112,12 @@ public final class IngestionBenchmark {
                 System.out.printf("small files: %d pages, %.1f MB of HTML, load average %s%n", smallPages.size(),
                         bytes(smallPages) / 1e6, loadAverage());
                 // cold, the JIT compiler took a seventh of the service's CPU during the pages
-                new SmallFilesIngestion(smallPages, options.filesPerRequest(), options.requestsAtOnce())
-                        .run(api, api.signup("ingestion benchmark, pages to warm up"), service.pid(), texts -> 0L);
-                System.out.printf("small files: warmed up with the %d pages in a tenant of their own%n", smallPages.size());
+                for (int round = 1; round <= options.smallWarmUps(); round++) {
+                    new SmallFilesIngestion(smallPages, options.filesPerRequest(), options.requestsAtOnce())
+                            .run(api, api.signup("ingestion benchmark, pages to warm up " + round), service.pid(), texts -> 0L);
+                }
+                System.out.printf("small files: warmed up with the %d pages in a tenant of their own, %d times%n", smallPages.size(),
+                        options.smallWarmUps());
                 small = new SmallFilesIngestion(smallPages, options.filesPerRequest(), options.requestsAtOnce())
                         .run(api, token, service.pid(), texts -> embedAll(raw, texts));
             }
@@ -186,7 +191,7 @@ public final class IngestionBenchmark {
 
     /** {@code model}: the embedding model of the service and of the raw embedding alike. */
     record Options(long corpusBytes, int files, long largeBytes, long warmUpBytes, int smallFiles, int filesPerRequest,
-            int requestsAtOnce, EmbeddingModel model) {
+            int requestsAtOnce, int smallWarmUps, EmbeddingModel model) {
 
         static Options parse(String[] args) {
             double corpusMb = 4;
@@ -196,6 +201,7 @@ public final class IngestionBenchmark {
             int smallFiles = 300;
             int filesPerRequest = 25;
             int requestsAtOnce = 2;
+            int smallWarmUps = 1;
             EmbeddingModel model = EmbeddingModel.ALL_MINILM_L6_V2_Q;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -206,15 +212,16 @@ public final class IngestionBenchmark {
                     case "--small-files" -> smallFiles = Integer.parseInt(args[++i]);
                     case "--files-per-request" -> filesPerRequest = Integer.parseInt(args[++i]);
                     case "--requests-at-once" -> requestsAtOnce = Integer.parseInt(args[++i]);
+                    case "--small-warm-ups" -> smallWarmUps = Integer.parseInt(args[++i]);
                     case "--model" -> model = model(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --corpus-mb N (4), --files N (4), --large-mb N (20, 0 to skip), --warm-up-mb N (1),"
-                            + " --small-files N (300, 0 to skip), --files-per-request N (25), --requests-at-once N (2),"
+                            + " --small-files N (300, 0 to skip), --files-per-request N (25), --requests-at-once N (2), --small-warm-ups N (1),"
                             + " --model all-minilm-l6-v2-q|all-minilm-l6-v2 (the product's default first)");
                 }
             }
             return new Options((long) (corpusMb * 1_000_000), files, (long) (largeMb * 1_000_000), (long) (warmUpMb * 1_000_000),
-                    smallFiles, filesPerRequest, requestsAtOnce, model);
+                    smallFiles, filesPerRequest, requestsAtOnce, smallWarmUps, model);
         }
 
         private static EmbeddingModel model(String id) {

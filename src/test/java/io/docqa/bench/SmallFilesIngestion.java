@@ -16,10 +16,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The many-small-files part of {@link IngestionBenchmark}: real pages of a manual ({@code .ci/small-files-corpus.sh},
- * HTML of the Python documentation), uploaded as a user uploads a folder: {@code filesPerRequest} files per request,
- * {@code requestsAtOnce} requests at the same time. Round after round, each of {@code filesPerRequest × requestsAtOnce}
- * files, the upload is timed from the first byte sent to the last answer, then (the service idle) the same chunk texts
- * are embedded raw by {@code raw}, which returns the time it took.
+ * HTML of the Python documentation), uploaded as a client uploads a folder: {@code filesPerRequest} files per request,
+ * {@code requestsAtOnce} requests under way at any time (the next starts as soon as one ends). The uploads are timed
+ * from the first byte sent to the last answer, then (the service idle) the same chunk texts are embedded raw by
+ * {@code raw}, which returns the time it took.
  */
 record SmallFilesIngestion(List<Path> pages, int filesPerRequest, int requestsAtOnce) {
 
@@ -42,43 +42,39 @@ record SmallFilesIngestion(List<Path> pages, int filesPerRequest, int requestsAt
     }
 
     Result run(BenchApi api, String token, long servicePid, ToLongFunction<List<String>> raw) throws Exception {
-        int round = filesPerRequest * requestsAtOnce;
-        Result total = new Result(0, 0, 0, 0, 0, new CpuUse(0, 0, 0, 0, 0));
+        List<List<Path>> requests = new ArrayList<>();
+        for (int from = 0; from < pages.size(); from += filesPerRequest) {
+            requests.add(pages.subList(from, Math.min(pages.size(), from + filesPerRequest)));
+        }
         ExecutorService clients = Executors.newFixedThreadPool(requestsAtOnce);
         try {
-            for (int from = 0; from < pages.size(); from += round) {
-                List<Path> files = pages.subList(from, Math.min(pages.size(), from + round));
-                CpuUse before = CpuUse.take(servicePid);
-                long started = System.nanoTime();
-                List<Future<List<JsonNode>>> requests = new ArrayList<>();
-                for (int at = 0; at < files.size(); at += filesPerRequest) {
-                    List<Path> batch = files.subList(at, Math.min(files.size(), at + filesPerRequest));
-                    requests.add(clients.submit(() -> api.uploadAll(token, batch, "text/html")));
-                }
-                List<JsonNode> documents = new ArrayList<>();
-                for (Future<List<JsonNode>> request : requests) {
-                    documents.addAll(request.get());
-                }
-                long uploadNanos = System.nanoTime() - started;
-                CpuUse cpu = CpuUse.take(servicePid).since(before);
-                List<String> texts = new ArrayList<>();
-                long ready = 0;
-                for (JsonNode document : documents) {
-                    if ("ready".equals(document.get("status").asString())) {
-                        ready++;
-                        texts.addAll(api.chunkTexts(token, document.get("id").asString()));
-                    }
-                }
-                Thread.sleep(2000); // Chroma indexes in the background for a moment after the last add
-                long rawNanos = raw.applyAsLong(texts);
-                Result result = new Result(files.size(), ready, texts.size(), uploadNanos, rawNanos, cpu);
-                System.out.printf("small files %d-%d: %s%n", from + 1, from + files.size(), result.describe());
-                total = total.plus(result);
+            CpuUse before = CpuUse.take(servicePid);
+            long started = System.nanoTime();
+            List<Future<List<JsonNode>>> answers = new ArrayList<>();
+            for (List<Path> request : requests) {
+                answers.add(clients.submit(() -> api.uploadAll(token, request, "text/html")));
             }
+            List<JsonNode> documents = new ArrayList<>();
+            for (Future<List<JsonNode>> answer : answers) {
+                documents.addAll(answer.get());
+            }
+            long uploadNanos = System.nanoTime() - started;
+            CpuUse cpu = CpuUse.take(servicePid).since(before);
+            List<String> texts = new ArrayList<>();
+            long ready = 0;
+            for (JsonNode document : documents) {
+                if ("ready".equals(document.get("status").asString())) {
+                    ready++;
+                    texts.addAll(api.chunkTexts(token, document.get("id").asString()));
+                }
+            }
+            Thread.sleep(2000); // Chroma indexes in the background for a moment after the last add
+            Result result = new Result(pages.size(), ready, texts.size(), uploadNanos, raw.applyAsLong(texts), cpu);
+            System.out.printf("small files: %s%n", result.describe());
+            return result;
         } finally {
             clients.shutdownNow();
         }
-        return total;
     }
 
     record Result(long files, long ready, long chunks, long uploadNanos, long rawNanos, CpuUse cpu) {
