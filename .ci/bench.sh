@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark of src/test/java/io/docqa/bench against the packaged service:
-#   bash .ci/bench.sh IngestionBenchmark [--corpus-mb 4 --files 4 --large-mb 20 --small-files 300 --files-per-request 25 --requests-at-once 2]
+#   bash .ci/bench.sh IngestionBenchmark [--corpus-mb 4 --files 4 --large-mb 20 --small-files 300 --files-per-request 25 --requests-at-once 2 --small-warm-ups 3]
 #   bash .ci/bench.sh ChatBenchmark [--tenants 1000 --questions 500 --streams 1000]
 #   bash .ci/bench.sh FairShareBenchmark [--streams 200 --keys 4 --questions 20 --tokens 40 --token-ms 50 --without-shares true]
 #   bash .ci/bench.sh io.docqa.ai.EmbedderWindowsBenchmark [--chunks 400 --rounds 5]   (a class of another package)

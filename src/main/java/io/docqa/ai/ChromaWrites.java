@@ -185,10 +185,10 @@ final class ChromaWrites {
         }
         if (removal != null) {
             List<Pending> one = List.of(removal);
-            removal.removal().subscribe(null, error -> ended(address, one, error), () -> ended(address, one, null));
+            Mono.defer(removal::removal).subscribe(null, error -> ended(address, one, error), () -> ended(address, one, null));
         } else if (batch != null) {
             List<Pending> sent = batch;
-            adder.apply(address, Records.merged(sent.stream().map(Pending::records).toList()))
+            Mono.defer(() -> adder.apply(address, Records.merged(sent.stream().map(Pending::records).toList())))
                     .subscribe(null, error -> ended(address, sent, error), () -> ended(address, sent, null));
         }
     }

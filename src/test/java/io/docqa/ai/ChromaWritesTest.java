@@ -144,6 +144,25 @@ class ChromaWritesTest {
     }
 
     @Test
+    void aCallThatThrowsAtOnceFailsItsAddsAndTheNextCallStillGoes() {
+        IllegalArgumentException refused = new IllegalArgumentException("no store");
+        List<String> sent = new CopyOnWriteArrayList<>();
+        ChromaWrites throwingOnce = new ChromaWrites(LINGER, 10, clock, (address, records) -> {
+            if (sent.isEmpty()) {
+                sent.add("refused");
+                throw refused;
+            }
+            sent.addAll(records.ids());
+            return Mono.empty();
+        });
+        try (ChromaWrites.Writer writer = throwingOnce.open(COLLECTION)) {
+            StepVerifier.create(writer.add(records("a", 1))).verifyErrorSatisfies(error -> assertThat(error).isSameAs(refused));
+            StepVerifier.create(writer.add(records("b", 1))).verifyComplete();
+        }
+        assertThat(sent).containsExactly("refused", "b0");
+    }
+
+    @Test
     void anAddWithdrawnBeforeItWasSentIsNeverSent() {
         ChromaWrites.Writer withdrawn = writes.open(COLLECTION);
         ChromaWrites.Writer other = writes.open(COLLECTION);

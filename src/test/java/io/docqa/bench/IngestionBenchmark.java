@@ -201,7 +201,7 @@ public final class IngestionBenchmark {
             int smallFiles = 300;
             int filesPerRequest = 25;
             int requestsAtOnce = 2;
-            int smallWarmUps = 1;
+            int smallWarmUps = 3;
             EmbeddingModel model = EmbeddingModel.ALL_MINILM_L6_V2_Q;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -216,7 +216,7 @@ public final class IngestionBenchmark {
                     case "--model" -> model = model(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
                             + "; options: --corpus-mb N (4), --files N (4), --large-mb N (20, 0 to skip), --warm-up-mb N (1),"
-                            + " --small-files N (300, 0 to skip), --files-per-request N (25), --requests-at-once N (2), --small-warm-ups N (1),"
+                            + " --small-files N (300, 0 to skip), --files-per-request N (25), --requests-at-once N (2), --small-warm-ups N (3),"
                             + " --model all-minilm-l6-v2-q|all-minilm-l6-v2 (the product's default first)");
                 }
             }
