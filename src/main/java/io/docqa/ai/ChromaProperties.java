@@ -22,7 +22,7 @@ record ChromaProperties(
         @DefaultValue("8") int maxConcurrency,
         @DefaultValue("collection") ChromaIsolation isolation,
         @DefaultValue("300ms") Duration addLinger,
-        @DefaultValue("512") int maxAddRecords) {
+        @DefaultValue("256") int maxAddRecords) {
 
     @ConstructorBinding
     ChromaProperties {
@@ -43,7 +43,7 @@ record ChromaProperties(
     }
 
     ChromaProperties(URI url, Duration timeout, int maxConcurrency, ChromaIsolation isolation) {
-        this(url, timeout, maxConcurrency, isolation, Duration.ofMillis(300), 512);
+        this(url, timeout, maxConcurrency, isolation, Duration.ofMillis(300), 256);
     }
 
     /** The base URL with a trailing slash, as LangChain4j's store and {@link ChromaCollections} expect it. */

@@ -8,11 +8,14 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -21,13 +24,16 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The writes to Chroma, one call at a time per collection, with the adds of files indexed at the same time merged into
  * one call: Chroma spends about 20 ms of CPU on an add call whatever its size, which for pages of a few chunks each was
- * most of its share of an upload. An add waits for others to join it while another writer of the collection is open
- * and has nothing waiting (it is still reading or embedding its file), at most {@code linger} and until
- * {@code maxRecords} records wait; the adds of a lone writer go at once. A removal runs after the calls already sent
- * to its collection, so no record of an earlier add survives it; an add withdrawn (cancelled) before it was sent is
- * never sent.
+ * most of its share of an upload. An add waits for others to join it while another writer of the collection is
+ * awaited ({@link Writer#awaited()}: its file is all here and still being parsed or embedded) and has nothing waiting,
+ * at most {@code linger} and until {@code maxRecords} records wait; the adds of a lone writer go at once. A removal runs
+ * after the call under way to its collection has ended; an add withdrawn (cancelled) before it was sent is never sent.
+ * A call that timed out may still be applied by Chroma after that: who removes records after a failed add marks them
+ * for removal again later.
  */
 final class ChromaWrites {
+
+    private static final Logger log = LoggerFactory.getLogger(ChromaWrites.class);
 
     private final Duration linger;
     private final int maxRecords;
@@ -65,11 +71,11 @@ final class ChromaWrites {
         }
     }
 
-    /** A writer of one collection, open until closed; its adds are sent in the order they were made. */
+    /**
+     * A writer of one collection, open until closed; its adds are sent in the order they were made. Other adds wait for
+     * its own only once it is {@link Writer#awaited()}.
+     */
     Writer open(ChromaAddress address) {
-        synchronized (lanes) {
-            lanes.computeIfAbsent(address, any -> new Lane()).writers++;
-        }
         return new Writer(address);
     }
 
@@ -88,6 +94,7 @@ final class ChromaWrites {
     final class Writer implements AutoCloseable {
 
         private final ChromaAddress address;
+        private boolean awaited;
         private boolean closed;
 
         private Writer(ChromaAddress address) {
@@ -108,6 +115,17 @@ final class ChromaWrites {
             });
         }
 
+        /** From now until it is closed, the collection's other adds wait a moment for this writer's (see the class). */
+        void awaited() {
+            synchronized (lanes) {
+                if (awaited || closed) {
+                    return;
+                }
+                awaited = true;
+                lanes.computeIfAbsent(address, any -> new Lane()).writers++;
+            }
+        }
+
         @Override
         public void close() {
             synchronized (lanes) {
@@ -115,6 +133,9 @@ final class ChromaWrites {
                     return;
                 }
                 closed = true;
+                if (!awaited) {
+                    return;
+                }
                 lanes.get(address).writers--;
             }
             drain(address);
@@ -176,7 +197,11 @@ final class ChromaWrites {
                     batch = takeBatch(lane);
                     lane.busy = true;
                 } else if (lane.timer == null) {
-                    lane.timer = timers.schedule(() -> lingered(address), linger.toNanos() - waited, TimeUnit.NANOSECONDS);
+                    lane.timer = lingering(address, linger.toNanos() - waited);
+                    if (lane.timer == null) {
+                        batch = takeBatch(lane);
+                        lane.busy = true;
+                    }
                 }
             }
             if (lane.idle()) {
@@ -185,11 +210,23 @@ final class ChromaWrites {
         }
         if (removal != null) {
             List<Pending> one = List.of(removal);
-            Mono.defer(removal::removal).subscribe(null, error -> ended(address, one, error), () -> ended(address, one, null));
+            Mono.defer(removal::removal)
+                    .contextWrite(removal.sink().contextView())
+                    .subscribe(null, error -> ended(address, one, error), () -> ended(address, one, null));
         } else if (batch != null) {
             List<Pending> sent = batch;
             Mono.defer(() -> adder.apply(address, Records.merged(sent.stream().map(Pending::records).toList())))
+                    .contextWrite(sent.get(0).sink().contextView())
                     .subscribe(null, error -> ended(address, sent, error), () -> ended(address, sent, null));
+        }
+    }
+
+    /** The linger timer; null when the timers' scheduler refuses it (it is shutting down), and the adds go now. */
+    private Disposable lingering(ChromaAddress address, long nanos) {
+        try {
+            return timers.schedule(() -> lingered(address), nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException refused) {
+            return null;
         }
     }
 
@@ -208,6 +245,18 @@ final class ChromaWrites {
         return batch;
     }
 
+    private static void tell(Pending pending, Throwable error) {
+        try {
+            if (error == null) {
+                pending.sink().success();
+            } else {
+                pending.sink().error(error);
+            }
+        } catch (RuntimeException thrownDownstream) {
+            log.warn("A writer of Chroma failed on being told its add had ended; the others are still told", thrownDownstream);
+        }
+    }
+
     private void lingered(ChromaAddress address) {
         synchronized (lanes) {
             Lane lane = lanes.get(address);
@@ -222,13 +271,12 @@ final class ChromaWrites {
         synchronized (lanes) {
             lanes.get(address).busy = false;
         }
-        for (Pending pending : sent) {
-            if (error == null) {
-                pending.sink().success();
-            } else {
-                pending.sink().error(error);
+        try {
+            for (Pending pending : sent) {
+                tell(pending, error);
             }
+        } finally {
+            drain(address);
         }
-        drain(address);
     }
 }

@@ -16,6 +16,14 @@ public final class VectorWriter implements AutoCloseable {
         this.writer = writer;
     }
 
+    /**
+     * From now until it is closed, the adds of other writers to the collection wait a moment for this one's, to go to
+     * Chroma in the same call: called once the file is all here, so that a file still arriving delays nobody.
+     */
+    public void awaited() {
+        writer.awaited();
+    }
+
     /** Stores chunks, as {@link TenantVectorIndex#add(TenantId, List)} does. */
     public Mono<Void> add(List<VectorChunk> chunks) {
         return writer.add(TenantVectorIndex.records(tenant, chunks));

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Service;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorChunk;
+import io.docqa.ai.VectorStoreUnavailableException;
 import io.docqa.ai.VectorWriter;
 import io.docqa.limits.Quota;
 import io.docqa.limits.QuotaLimits;
@@ -148,7 +149,7 @@ class DocumentIngestion {
                 .flatMap(existing -> Mono.error(new AlreadyIndexed(existing))));
         Flux<DataBuffer> reserved = quota.reservingBytes(lease, leases.instance(), upload.quotas().of(Quota.BYTES), bytes);
         Flux<IngestionEvent> progress = Flux.using(() -> index.writer(tenant, lease.generation()), writer -> reader
-                .read(kind, lease.whileHeld(reserved), notADuplicate)
+                .read(kind, lease.whileHeld(reserved.doOnComplete(writer::awaited)), notADuplicate)
                 .doOnNext(piece -> lease.progressed())
                 .transform(text -> TextChunker.chunk(text, chunking))
                 .buffer(properties.embedBatchSize())
@@ -248,7 +249,8 @@ class DocumentIngestion {
     /**
      * A file that failed, was rejected, whose client went away or whose lease was lost leaves no vectors. Rejected
      * input leaves no row either; a failure of ours leaves a failed document (unless another instance resolved it
-     * already), with its vectors marked for removal if Chroma is away.
+     * already), with its vectors marked for the recovery sweep to remove if Chroma is away or one of its calls failed
+     * (a call that timed out may still be applied after the removal).
      */
     private Mono<Void> abandon(IngestionLease lease, Throwable error) {
         TenantId tenant = lease.tenant();
@@ -259,6 +261,7 @@ class DocumentIngestion {
                 && !(cause instanceof UploadInterruptedException);
         String reason = problem instanceof ApiException api ? api.getMessage() : "The ingestion failed";
         Mono<Void> rows = rejected ? documents.deleteIngesting(tenant, id, leases.instance()).then()
+                : vectorStoreFailed(cause) ? documents.failWithVectorsPending(tenant, id, leases.instance(), reason)
                 : documents.fail(tenant, id, leases.instance(), reason).then();
         return index.removeDocument(tenant, lease.generation(), id)
                 .then(rows)
@@ -267,6 +270,16 @@ class DocumentIngestion {
                     return documents.failWithVectorsPending(tenant, id, leases.instance(), reason);
                 })
                 .doFinally(signal -> leases.release(lease));
+    }
+
+    /** Whether a Chroma call failed or timed out on the way to {@code error}. */
+    private static boolean vectorStoreFailed(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof VectorStoreUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<VectorChunk> vectorChunks(UUID documentId, List<TextChunk> batch, List<float[]> vectors) {

@@ -40,7 +40,7 @@ class ChromaWritesTest {
 
     @Test
     void theAddsOfALoneWriterGoAtOnce() {
-        try (ChromaWrites.Writer writer = writes.open(COLLECTION)) {
+        try (ChromaWrites.Writer writer = writer(COLLECTION)) {
             StepVerifier.create(writer.add(records("a", 2)))
                     .then(() -> assertThat(calls).singleElement().satisfies(call -> assertThat(call.ids()).containsExactly("a0", "a1")))
                     .then(() -> calls.get(0).succeed())
@@ -50,8 +50,8 @@ class ChromaWritesTest {
 
     @Test
     void addsOfWritersOpenAtTheSameTimeGoInOneCall() {
-        ChromaWrites.Writer first = writes.open(COLLECTION);
-        ChromaWrites.Writer second = writes.open(COLLECTION);
+        ChromaWrites.Writer first = writer(COLLECTION);
+        ChromaWrites.Writer second = writer(COLLECTION);
         Mono<Void> both = Mono.when(first.add(records("a", 2)), second.add(records("b", 3)));
         StepVerifier.create(both)
                 .then(() -> assertThat(calls).singleElement()
@@ -62,8 +62,8 @@ class ChromaWritesTest {
 
     @Test
     void anAddWaitsForAnotherOpenWriterAtMostTheLinger() {
-        ChromaWrites.Writer waiting = writes.open(COLLECTION);
-        writes.open(COLLECTION);
+        ChromaWrites.Writer waiting = writer(COLLECTION);
+        writer(COLLECTION);
         StepVerifier.create(waiting.add(records("a", 1)))
                 .then(() -> clock.advanceTimeBy(LINGER.minusMillis(1)))
                 .then(() -> assertThat(calls).isEmpty())
@@ -75,8 +75,8 @@ class ChromaWritesTest {
 
     @Test
     void aWriterThatClosesLetsTheOthersGo() {
-        ChromaWrites.Writer waiting = writes.open(COLLECTION);
-        ChromaWrites.Writer other = writes.open(COLLECTION);
+        ChromaWrites.Writer waiting = writer(COLLECTION);
+        ChromaWrites.Writer other = writer(COLLECTION);
         StepVerifier.create(waiting.add(records("a", 1)))
                 .then(() -> assertThat(calls).isEmpty())
                 .then(other::close)
@@ -87,8 +87,8 @@ class ChromaWritesTest {
 
     @Test
     void enoughRecordsGoWithoutWaiting() {
-        ChromaWrites.Writer full = writes.open(COLLECTION);
-        writes.open(COLLECTION);
+        ChromaWrites.Writer full = writer(COLLECTION);
+        writer(COLLECTION);
         StepVerifier.create(full.add(records("a", 10)))
                 .then(() -> assertThat(calls).hasSize(1))
                 .then(() -> calls.get(0).succeed())
@@ -97,10 +97,10 @@ class ChromaWritesTest {
 
     @Test
     void oneCallAtATimePerCollectionAndTheWaitingAddsTogetherAfterIt() {
-        ChromaWrites.Writer first = writes.open(COLLECTION);
-        ChromaWrites.Writer second = writes.open(COLLECTION);
-        ChromaWrites.Writer third = writes.open(COLLECTION);
-        ChromaWrites.Writer elsewhere = writes.open(OTHER);
+        ChromaWrites.Writer first = writer(COLLECTION);
+        ChromaWrites.Writer second = writer(COLLECTION);
+        ChromaWrites.Writer third = writer(COLLECTION);
+        ChromaWrites.Writer elsewhere = writer(OTHER);
         StepVerifier.create(Mono.when(first.add(records("a", 10)), second.add(records("b", 1)), third.add(records("c", 1)),
                         elsewhere.add(records("d", 1))))
                 .then(() -> assertThat(calls).extracting(Call::address).containsExactly(COLLECTION, OTHER))
@@ -114,9 +114,9 @@ class ChromaWritesTest {
 
     @Test
     void aCallCarriesAtMostTheMaximumOfRecords() {
-        ChromaWrites.Writer first = writes.open(COLLECTION);
-        ChromaWrites.Writer second = writes.open(COLLECTION);
-        ChromaWrites.Writer third = writes.open(COLLECTION);
+        ChromaWrites.Writer first = writer(COLLECTION);
+        ChromaWrites.Writer second = writer(COLLECTION);
+        ChromaWrites.Writer third = writer(COLLECTION);
         StepVerifier.create(Mono.when(first.add(records("a", 10)), second.add(records("b", 6)), third.add(records("c", 6))))
                 .then(() -> calls.get(0).succeed())
                 .then(() -> assertThat(calls.get(1).ids()).hasSize(6))
@@ -130,8 +130,8 @@ class ChromaWritesTest {
 
     @Test
     void aFailedCallFailsEveryAddInIt() {
-        ChromaWrites.Writer first = writes.open(COLLECTION);
-        ChromaWrites.Writer second = writes.open(COLLECTION);
+        ChromaWrites.Writer first = writer(COLLECTION);
+        ChromaWrites.Writer second = writer(COLLECTION);
         IllegalStateException failure = new IllegalStateException("Chroma says no");
         StepVerifier.create(Mono.when(first.add(records("a", 1)), second.add(records("b", 1))))
                 .then(() -> calls.get(0).end().tryEmitError(failure))
@@ -164,8 +164,8 @@ class ChromaWritesTest {
 
     @Test
     void anAddWithdrawnBeforeItWasSentIsNeverSent() {
-        ChromaWrites.Writer withdrawn = writes.open(COLLECTION);
-        ChromaWrites.Writer other = writes.open(COLLECTION);
+        ChromaWrites.Writer withdrawn = writer(COLLECTION);
+        ChromaWrites.Writer other = writer(COLLECTION);
         Disposable add = withdrawn.add(records("a", 1)).subscribe();
         add.dispose();
         withdrawn.close();
@@ -179,7 +179,7 @@ class ChromaWritesTest {
 
     @Test
     void aRemovalWaitsForTheAddUnderWay() {
-        ChromaWrites.Writer writer = writes.open(COLLECTION);
+        ChromaWrites.Writer writer = writer(COLLECTION);
         Sinks.Empty<Void> removed = Sinks.empty();
         List<String> order = new CopyOnWriteArrayList<>();
         Mono<Void> removal = Mono.fromRunnable(() -> order.add("removal")).then(removed.asMono());
@@ -194,6 +194,32 @@ class ChromaWritesTest {
                 .then(() -> assertThat(calls).hasSize(2))
                 .then(() -> calls.get(1).succeed())
                 .verifyComplete();
+    }
+
+    @Test
+    void aWriterWhoseFileIsNotAllHereDelaysNobody() {
+        ChromaWrites.Writer receiving = writes.open(COLLECTION);
+        try (ChromaWrites.Writer waiting = writer(COLLECTION)) {
+            StepVerifier.create(waiting.add(records("a", 1)))
+                    .then(() -> assertThat(calls).hasSize(1))
+                    .then(() -> calls.get(0).succeed())
+                    .verifyComplete();
+        }
+        receiving.awaited();
+        ChromaWrites.Writer later = writer(COLLECTION);
+        StepVerifier.create(later.add(records("b", 1)))
+                .then(() -> assertThat(calls).as("waits for the writer now awaited").hasSize(1))
+                .then(receiving::close)
+                .then(() -> assertThat(calls).hasSize(2))
+                .then(() -> calls.get(1).succeed())
+                .verifyComplete();
+    }
+
+    /** A writer whose file is all here: the others wait for it. */
+    private ChromaWrites.Writer writer(ChromaAddress address) {
+        ChromaWrites.Writer writer = writes.open(address);
+        writer.awaited();
+        return writer;
     }
 
     private static ChromaWrites.Records records(String prefix, int n) {

@@ -252,6 +252,8 @@ class TenantVectorIndexTest {
             UUID second = UUID.randomUUID();
             try (VectorWriter one = counted.writer(tenant, counted.configuredGeneration());
                     VectorWriter other = counted.writer(tenant, counted.configuredGeneration())) {
+                one.awaited();
+                other.awaited();
                 Mono.when(one.add(chunks(first, 3)), other.add(chunks(second, 2)))
                         .as(StepVerifier::create)
                         .verifyComplete();
