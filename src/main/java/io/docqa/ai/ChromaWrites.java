@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -163,9 +162,7 @@ final class ChromaWrites {
         }
 
         long waitingWriters() {
-            Map<Writer, Boolean> waiting = new IdentityHashMap<>();
-            adds.forEach(pending -> waiting.put(pending.writer(), true));
-            return waiting.size();
+            return adds.stream().map(Pending::writer).distinct().count();
         }
     }
 

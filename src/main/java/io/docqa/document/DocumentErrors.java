@@ -11,6 +11,8 @@ import io.docqa.web.ApiException;
 /** The problems that the pieces of ingestion raise, in the service's one error model. */
 final class DocumentErrors {
 
+    static final String VECTOR_STORE_UNAVAILABLE = "vector_store_unavailable";
+
     private DocumentErrors() {
     }
 
@@ -45,7 +47,7 @@ final class DocumentErrors {
     }
 
     static ApiException vectorStoreUnavailable() {
-        return ApiException.unavailable("vector_store_unavailable", "The vector store is unreachable; try again shortly",
+        return ApiException.unavailable(VECTOR_STORE_UNAVAILABLE, "The vector store is unreachable; try again shortly",
                 Duration.ofSeconds(10));
     }
 

@@ -15,7 +15,6 @@ import org.springframework.stereotype.Service;
 import io.docqa.ai.Embedder;
 import io.docqa.ai.TenantVectorIndex;
 import io.docqa.ai.VectorChunk;
-import io.docqa.ai.VectorStoreUnavailableException;
 import io.docqa.ai.VectorWriter;
 import io.docqa.limits.Quota;
 import io.docqa.limits.QuotaLimits;
@@ -259,9 +258,10 @@ class DocumentIngestion {
         Throwable problem = DocumentErrors.toProblem(cause);
         boolean rejected = problem instanceof ApiException api && api.status().is4xxClientError()
                 && !(cause instanceof UploadInterruptedException);
+        boolean chromaFailed = problem instanceof ApiException api && DocumentErrors.VECTOR_STORE_UNAVAILABLE.equals(api.code());
         String reason = problem instanceof ApiException api ? api.getMessage() : "The ingestion failed";
         Mono<Void> rows = rejected ? documents.deleteIngesting(tenant, id, leases.instance()).then()
-                : vectorStoreFailed(cause) ? documents.failWithVectorsPending(tenant, id, leases.instance(), reason)
+                : chromaFailed ? documents.failWithVectorsPending(tenant, id, leases.instance(), reason)
                 : documents.fail(tenant, id, leases.instance(), reason).then();
         return index.removeDocument(tenant, lease.generation(), id)
                 .then(rows)
@@ -270,16 +270,6 @@ class DocumentIngestion {
                     return documents.failWithVectorsPending(tenant, id, leases.instance(), reason);
                 })
                 .doFinally(signal -> leases.release(lease));
-    }
-
-    /** Whether a Chroma call failed or timed out on the way to {@code error}. */
-    private static boolean vectorStoreFailed(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof VectorStoreUnavailableException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static List<VectorChunk> vectorChunks(UUID documentId, List<TextChunk> batch, List<float[]> vectors) {
