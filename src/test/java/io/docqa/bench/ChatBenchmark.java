@@ -119,6 +119,7 @@ public final class ChatBenchmark {
             List<String> burstLines = bursts(compared, options, inTurn, random);
 
             if (options.streams() == 0) {
+                burstLines.forEach(System.out::println);
                 System.exit(0);
             }
             ollama.reset();
