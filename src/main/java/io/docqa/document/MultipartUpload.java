@@ -105,7 +105,8 @@ final class MultipartUpload {
         return false;
     }
 
+    /** The events' buffers are released once, by the upload's discard hook: {@code then} discards what it ignores. */
     private static Mono<Void> discard(Flux<PartEvent> events) {
-        return events.doOnNext(event -> DataBufferUtils.release(event.content())).then();
+        return events.then();
     }
 }

@@ -1,0 +1,107 @@
+package io.docqa.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+import io.docqa.support.Api;
+import io.docqa.support.Api.Account;
+import io.docqa.support.IntegrationTest;
+import io.docqa.support.Uploads;
+import io.docqa.support.Uploads.NamedBytes;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * The request's bytes are pooled buffers: every upload refused or skipped gives each of them back exactly once. Netty's
+ * leak detector tracks every buffer allocated during the test (paranoid) and reports, once a collection has found a
+ * buffer unreachable that was never released, a {@code LEAK:} line.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class UploadBuffersTest extends IntegrationTest {
+
+    private static final int LOOKS_FOR_LEAKS = 4;
+
+    private ResourceLeakDetector.Level before;
+
+    @BeforeEach
+    void trackEveryBuffer() {
+        // without compression, and every response read to its end: otherwise the test's own client leaves buffers to the detector
+        http = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create()))
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
+        api = new Api(http);
+        before = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    @AfterEach
+    void trackAsBefore() {
+        ResourceLeakDetector.setLevel(before);
+    }
+
+    @Test
+    void refusedFilesGiveTheirBytesBack(CapturedOutput output) {
+        Account owner = api.signup("Refused buffers");
+        byte[] png = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+        for (int i = 0; i < 3; i++) {
+            upload(owner, new NamedBytes("tool.exe", "MZ binary".repeat(300).getBytes())).expectStatus().isEqualTo(415).expectBody().returnResult();
+            upload(owner, new NamedBytes("image.txt", png)).expectStatus().isEqualTo(415).expectBody().returnResult();
+            upload(owner, new NamedBytes("notes.pdf", "just text, not a pdf".repeat(100).getBytes())).expectStatus().isEqualTo(415).expectBody().returnResult();
+            upload(owner, new NamedBytes("empty.txt", new byte[0])).expectStatus().isBadRequest().expectBody().returnResult();
+        }
+        assertThat(leaksReported(owner, output)).isEmpty();
+    }
+
+    @Test
+    void skippedPartsGiveTheirBytesBack(CapturedOutput output) {
+        Account owner = api.signup("Skipped buffers");
+        for (int i = 0; i < 3; i++) {
+            MultipartBodyBuilder parts = new MultipartBodyBuilder();
+            parts.part("note", "a form field that is not a file ".repeat(200));
+            parts.part("file", new org.springframework.core.io.ByteArrayResource("words enough to be a document ".repeat(20).getBytes()) {
+                @Override
+                public String getFilename() {
+                    return "kept.txt";
+                }
+            });
+            http.post().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, owner.bearer())
+                    .body(BodyInserters.fromMultipartData(parts.build()))
+                    .exchange().expectStatus().isCreated().expectBody().returnResult();
+            upload(owner, new NamedBytes("late.txt", "a file after the form field".getBytes()), new NamedBytes("x.exe", "MZ".repeat(900).getBytes()))
+                    .expectStatus().isEqualTo(415).expectBody().returnResult();
+        }
+        assertThat(leaksReported(owner, output)).isEmpty();
+    }
+
+    /**
+     * Collections, each followed by a request (an allocation is when the detector looks at what the collection found),
+     * then the leaks it reported.
+     */
+    private java.util.List<String> leaksReported(Account owner, CapturedOutput output) {
+        for (int i = 0; i < LOOKS_FOR_LEAKS; i++) {
+            System.gc();
+            http.get().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isOk().expectBody().returnResult();
+        }
+        return output.getAll().lines().filter(line -> line.contains("LEAK:")).toList();
+    }
+
+    private WebTestClient.ResponseSpec upload(Account account, NamedBytes... files) {
+        return http.post().uri("/api/v1/documents")
+                .header(HttpHeaders.AUTHORIZATION, account.bearer())
+                .body(BodyInserters.fromMultipartData(Uploads.files(files)))
+                .exchange();
+    }
+}
