@@ -115,7 +115,6 @@ class DocumentIngestion {
         AtomicLong seen = new AtomicLong();
         return meter.meter(file.content().doOnComplete(allBytesArrived))
                 .bufferUntil(buffer -> seen.addAndGet(buffer.readableByteCount()) >= SNIFF_BYTES)
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
                 .switchOnFirst((first, groups) -> {
                     if (first.hasError()) {
                         return Flux.error(first.getThrowable());
@@ -125,13 +124,7 @@ class DocumentIngestion {
                         return groups.doOnNext(list -> list.forEach(DataBufferUtils::release))
                                 .thenMany(Flux.error(new ApiException(HttpStatus.BAD_REQUEST, "empty_file", "'" + file.filename() + "' is empty")));
                     }
-                    DocumentKind kind;
-                    try {
-                        kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
-                    } catch (UnsupportedDocumentException refused) {
-                        first.get().forEach(DataBufferUtils::release); // never handed on: no operator discards a list
-                        return Flux.error(refused);
-                    }
+                    DocumentKind kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
                     Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
                     return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType(), upload.quotas().of(Quota.DOCUMENTS),
                                     upload.quotas().of(Quota.BYTES)),
