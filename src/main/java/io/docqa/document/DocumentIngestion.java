@@ -115,6 +115,7 @@ class DocumentIngestion {
         AtomicLong seen = new AtomicLong();
         return meter.meter(file.content().doOnComplete(allBytesArrived))
                 .bufferUntil(buffer -> seen.addAndGet(buffer.readableByteCount()) >= SNIFF_BYTES)
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release) // the list under way when the file stops
                 .switchOnFirst((first, groups) -> {
                     if (first.hasError()) {
                         return Flux.error(first.getThrowable());
@@ -124,8 +125,15 @@ class DocumentIngestion {
                         return groups.doOnNext(list -> list.forEach(DataBufferUtils::release))
                                 .thenMany(Flux.error(new ApiException(HttpStatus.BAD_REQUEST, "empty_file", "'" + file.filename() + "' is empty")));
                     }
-                    DocumentKind kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
-                    Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list);
+                    DocumentKind kind;
+                    try {
+                        kind = ContentSniffer.sniff(file.filename(), file.declaredType(), prefix);
+                    } catch (UnsupportedDocumentException refused) {
+                        first.get().forEach(DataBufferUtils::release); // ours alone: switchOnFirst discards no list's buffers
+                        return Flux.error(refused);
+                    }
+                    Flux<DataBuffer> bytes = groups.concatMapIterable(list -> list)
+                            .doOnDiscard(List.class, queued -> queued.forEach(buffer -> DataBufferUtils.release((DataBuffer) buffer)));
                     return Flux.usingWhen(leases.start(tenant, file.filename(), kind.contentType(), upload.quotas().of(Quota.DOCUMENTS),
                                     upload.quotas().of(Quota.BYTES)),
                             lease -> indexed(upload, lease, kind, bytes, meter),

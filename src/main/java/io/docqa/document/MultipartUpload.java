@@ -54,8 +54,13 @@ final class MultipartUpload {
         Function<UploadedFile, Flux<T>> watched = file -> failed.get()
                 ? Flux.error(InFlightFile.STOPPED)
                 : Flux.from(handle.apply(file)).doOnError(error -> failed.set(true));
+        AtomicReference<PartEvent> lastRead = new AtomicReference<>();
         return request.bodyToFlux(PartEvent.class)
-                .windowUntil(PartEvent::isLast)
+                .map(event -> {
+                    lastRead.set(event);
+                    return new HeldEvent(event);
+                })
+                .windowUntil(held -> held.event().isLast())
                 .concatMap(part -> part.switchOnFirst((first, events) -> {
                     if (!first.hasValue()) {
                         return events.thenMany(Flux.<Flux<T>>empty());
@@ -63,7 +68,7 @@ final class MultipartUpload {
                     if (failed.get()) {
                         return Flux.<Flux<T>>error(InFlightFile.STOPPED);
                     }
-                    PartEvent head = first.get();
+                    PartEvent head = first.get().event();
                     boolean isFile = head instanceof FilePartEvent && "file".equals(head.name());
                     if ((isFile ? files.incrementAndGet() : 0) > limits.maxParts() || parts.incrementAndGet() > 2L * limits.maxParts()) {
                         return Flux.<Flux<T>>error(new ApiException(HttpStatus.PAYLOAD_TOO_LARGE,
@@ -75,9 +80,16 @@ final class MultipartUpload {
                     MediaType declaredType = head.headers().getContentType();
                     return InFlightFile.of(watched, ContentSniffer.safeFilename(((FilePartEvent) head).filename()),
                             declaredType == null ? null : declaredType.toString(),
-                            events.map(PartEvent::content).onErrorMap(MultipartUpload::interrupted, UploadInterruptedException::new));
+                            events.map(HeldEvent::handOver).onErrorMap(MultipartUpload::interrupted, UploadInterruptedException::new));
                 }), 0)
-                .doOnDiscard(PartEvent.class, event -> DataBufferUtils.release(event.content()))
+                .doOnDiscard(HeldEvent.class, HeldEvent::release)
+                // what the reader made and never emitted; not its last emitted event, which reactor-core 3.8 discards
+                // again when the upload is cancelled although it was delivered (reactor/reactor-core#4352)
+                .doOnDiscard(PartEvent.class, event -> {
+                    if (event != lastRead.get()) {
+                        DataBufferUtils.release(event.content());
+                    }
+                })
                 .onErrorResume(error -> Flux.just(Flux.error(error)))
                 .flatMapSequential(work -> work.materialize().filter(signal -> !signal.isOnComplete()), limits.filesInFlight(), EVENTS_AHEAD)
                 .<T>handle((signal, sink) -> {
@@ -106,7 +118,7 @@ final class MultipartUpload {
     }
 
     /** The events' buffers are released once, by the upload's discard hook: {@code then} discards what it ignores. */
-    private static Mono<Void> discard(Flux<PartEvent> events) {
+    private static Mono<Void> discard(Flux<HeldEvent> events) {
         return events.then();
     }
 }

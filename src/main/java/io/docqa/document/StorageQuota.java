@@ -103,7 +103,8 @@ class StorageQuota implements StoredUsage {
             return bytes.concatMap(buffer -> {
                 long needed = seen.addAndGet(buffer.readableByteCount());
                 if (needed <= reserved.get()) {
-                    return Mono.just(buffer);
+                    // hidden: concatMap keeps a plain Mono.just's value after emitting it and discards it again on cancel
+                    return Mono.just(buffer).hide();
                 }
                 // One buffer at a time and no queue, so no discard hook of its own: hooks compose upstream, and one here
                 // released every buffer that the byte limit before it discards a second time. The buffer is released
