@@ -117,14 +117,18 @@ class UploadBuffersTest extends IntegrationTest {
 
     /**
      * Collections, each followed by a request (an allocation is when the detector looks at what the collection found),
-     * then the leaks it reported and any buffer released once too often.
+     * then the leaks of the server's inbound buffers it reported (not an HTTP client's: earlier tests' clients share the
+     * process and their pooled connections, and a decompressing client can leave one of its own at a late close) and any
+     * buffer released once too often.
      */
     private java.util.List<String> leaksReported(Account owner, CapturedOutput output) {
         for (int i = 0; i < LOOKS_FOR_LEAKS; i++) {
             System.gc();
             http.get().uri("/api/v1/documents").header(HttpHeaders.AUTHORIZATION, owner.bearer()).exchange().expectStatus().isOk().expectBody().returnResult();
         }
-        return output.getAll().lines().filter(line -> line.contains("LEAK:") || line.contains("IllegalReferenceCountException")).toList();
+        return output.getAll().lines()
+                .filter(line -> line.contains("LEAK:") && !line.contains("HttpClientCodec") || line.contains("IllegalReferenceCountException"))
+                .toList();
     }
 
     private WebTestClient.ResponseSpec upload(Account account, NamedBytes... files) {
