@@ -80,14 +80,7 @@ final class ChromaWrites {
 
     /** {@code removal} once the calls already sent to the collection have ended. */
     Mono<Void> remove(ChromaAddress address, Mono<Void> removal) {
-        return Mono.create(sink -> {
-            Pending pending = new Pending(null, null, removal, sink, 0);
-            synchronized (lanes) {
-                lanes.computeIfAbsent(address, any -> new Lane()).removals.add(pending);
-            }
-            sink.onCancel(() -> withdraw(address, pending));
-            drain(address);
-        });
+        return Mono.create(sink -> queue(address, new Pending(null, null, removal, sink, 0)));
     }
 
     final class Writer implements AutoCloseable {
@@ -104,14 +97,7 @@ final class ChromaWrites {
             if (records.size() == 0) {
                 return Mono.empty();
             }
-            return Mono.create(sink -> {
-                Pending pending = new Pending(this, records, null, sink, timers.now(TimeUnit.NANOSECONDS));
-                synchronized (lanes) {
-                    lanes.computeIfAbsent(address, any -> new Lane()).adds.add(pending);
-                }
-                sink.onCancel(() -> withdraw(address, pending));
-                drain(address);
-            });
+            return Mono.create(sink -> queue(address, new Pending(this, records, null, sink, timers.now(TimeUnit.NANOSECONDS))));
         }
 
         /** From now until it is closed, the collection's other adds wait a moment for this writer's (see the class). */
@@ -166,6 +152,20 @@ final class ChromaWrites {
         }
     }
 
+    /** An add or a removal waits in its collection's lane until {@link #drain} sends it, or it is withdrawn. */
+    private void queue(ChromaAddress address, Pending pending) {
+        synchronized (lanes) {
+            Lane lane = lanes.computeIfAbsent(address, any -> new Lane());
+            if (pending.removal() != null) {
+                lane.removals.add(pending);
+            } else {
+                lane.adds.add(pending);
+            }
+        }
+        pending.sink().onCancel(() -> withdraw(address, pending));
+        drain(address);
+    }
+
     private void withdraw(ChromaAddress address, Pending pending) {
         synchronized (lanes) {
             Lane lane = lanes.get(address);
@@ -190,15 +190,14 @@ final class ChromaWrites {
                 lane.busy = true;
             } else if (!lane.adds.isEmpty()) {
                 long waited = timers.now(TimeUnit.NANOSECONDS) - lane.adds.get(0).since();
-                if (lane.waitingRecords() >= maxRecords || lane.waitingWriters() >= lane.writers || waited >= linger.toNanos()) {
+                boolean due = lane.waitingRecords() >= maxRecords || lane.waitingWriters() >= lane.writers || waited >= linger.toNanos();
+                if (!due && lane.timer == null) {
+                    lane.timer = lingering(address, linger.toNanos() - waited);
+                    due = lane.timer == null;
+                }
+                if (due) {
                     batch = takeBatch(lane);
                     lane.busy = true;
-                } else if (lane.timer == null) {
-                    lane.timer = lingering(address, linger.toNanos() - waited);
-                    if (lane.timer == null) {
-                        batch = takeBatch(lane);
-                        lane.busy = true;
-                    }
                 }
             }
             if (lane.idle()) {
